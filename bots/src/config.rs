@@ -1,0 +1,179 @@
+//! `Config`: the only reader of the environment and `.env`. Everything is
+//! read once, at start, into typed fields; a bad value stops startup with
+//! one line naming the variable. Tokens are redacted in `Debug`.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use pixdrop::{ByteSize, Limits};
+
+/// The longest anything may be held, by promise.
+pub const MAX_RETENTION: Duration = Duration::from_secs(3600);
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub telegram_token: Option<Secret>,
+    pub telegram_api_url: String,
+    pub discord_token: Option<Secret>,
+    pub discord_api_url: Option<String>,
+    pub bind: SocketAddr,
+    pub public_url: String,
+    pub retention: Duration,
+    pub signing_key: Option<Secret>,
+    pub limits: Limits,
+    pub max_memory: u64,
+    pub database_url: String,
+    pub redis_url: Option<Secret>,
+}
+
+/// A credential; never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+/// A setting that could not be used, named so the operator can fix it.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    variable: &'static str,
+    problem: String,
+}
+
+impl Config {
+    /// Reads `.env` (when present) and then the process environment.
+    pub fn load() -> Result<Self, ConfigError> {
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let bind: SocketAddr = parse(&get, "PIXDROP_BIND", "127.0.0.1:8080", |v| {
+            v.parse()
+                .map_err(|_| "expected an address like 127.0.0.1:8080".to_string())
+        })?;
+        let limits = Limits {
+            max_input_bytes: parse(&get, "PIXDROP_MAX_INPUT_BYTES", "52428800", byte_count)?,
+            max_pixels: parse(&get, "PIXDROP_MAX_PIXELS", "64000000", count)?,
+            max_frames: parse(&get, "PIXDROP_MAX_FRAMES", "1000", count)?,
+            time_budget: parse(&get, "PIXDROP_TIME_BUDGET", "60s", duration)?,
+        };
+        let retention = parse(&get, "PIXDROP_RETENTION", "1h", duration)?;
+        if retention > MAX_RETENTION {
+            return Err(ConfigError {
+                variable: "PIXDROP_RETENTION",
+                problem:
+                    "may not be more than 1h: pixdrop promises to forget every file within an hour"
+                        .into(),
+            });
+        }
+        Ok(Self {
+            telegram_token: get("TELEGRAM_TOKEN").map(Secret),
+            telegram_api_url: get("TELEGRAM_API_URL")
+                .unwrap_or_else(|| "https://api.telegram.org".into()),
+            discord_token: get("DISCORD_TOKEN").map(Secret),
+            discord_api_url: get("DISCORD_API_URL"),
+            public_url: get("PIXDROP_PUBLIC_URL")
+                .unwrap_or_else(|| format!("http://{bind}"))
+                .trim_end_matches('/')
+                .to_string(),
+            bind,
+            retention,
+            signing_key: get("PIXDROP_SIGNING_KEY").map(Secret),
+            limits,
+            max_memory: parse(&get, "PIXDROP_MAX_MEMORY", "1073741824", byte_count)?,
+            database_url: get("DATABASE_URL").unwrap_or_else(|| "sqlite://pixdrop.db".into()),
+            redis_url: get("REDIS_URL").map(Secret),
+        })
+    }
+}
+
+fn parse<T>(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: &str,
+    read: impl Fn(&str) -> Result<T, String>,
+) -> Result<T, ConfigError> {
+    let value = get(variable).unwrap_or_else(|| default.to_string());
+    read(value.trim()).map_err(|problem| ConfigError { variable, problem })
+}
+
+fn count(text: &str) -> Result<u64, String> {
+    text.parse::<u64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("expected a positive whole number, got `{text}`"))
+}
+
+fn byte_count(text: &str) -> Result<u64, String> {
+    text.parse::<ByteSize>().map(ByteSize::bytes)
+}
+
+/// `90s`, `15m`, `1h`, or plain seconds.
+pub fn duration(text: &str) -> Result<Duration, String> {
+    let bad = || format!("expected a duration like 90s, 15m or 1h, got `{text}`");
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().map_err(|_| bad())?;
+    let seconds = match unit.trim() {
+        "" | "s" => number,
+        "m" | "min" => number.saturating_mul(60),
+        "h" => number.saturating_mul(3600),
+        _ => return Err(bad()),
+    };
+    if seconds == 0 {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn load(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_follow_the_contract() {
+        let config = load(&[]).unwrap();
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.public_url, "http://127.0.0.1:8080");
+        assert_eq!(config.retention, Duration::from_secs(3600));
+        assert_eq!(config.limits, Limits::default());
+        assert_eq!(config.max_memory, 1_073_741_824);
+        assert_eq!(config.database_url, "sqlite://pixdrop.db");
+        assert!(config.telegram_token.is_none());
+    }
+
+    #[test]
+    fn retention_over_an_hour_is_refused_by_name() {
+        let err = load(&[("PIXDROP_RETENTION", "61m")]).unwrap_err();
+        assert!(err.to_string().starts_with("PIXDROP_RETENTION:"));
+        assert_eq!(
+            load(&[("PIXDROP_RETENTION", "90s")]).unwrap().retention,
+            Duration::from_secs(90)
+        );
+        assert!(load(&[("PIXDROP_MAX_PIXELS", "lots")]).is_err());
+    }
+
+    #[test]
+    fn tokens_never_show_in_debug_output() {
+        let config = load(&[("TELEGRAM_TOKEN", "123:secret-token")]).unwrap();
+        assert!(!format!("{config:?}").contains("secret-token"));
+    }
+}

@@ -1,0 +1,107 @@
+//! The `pixdrop` binary: parses the command line, loads `Config`, and runs
+//! either a one-shot CLI command or the service. User errors exit with
+//! status 2 and one line on stderr.
+
+mod cli;
+mod config;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use config::Config;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pixdrop",
+    version,
+    about = "Privacy-first image conversion: in memory only, gone within the hour."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the service (bots that have tokens, web, API). The default.
+    Serve,
+    /// Convert one image.
+    Convert(cli::ConvertArgs),
+    /// Describe an image: format, size, frames, metadata.
+    Info {
+        /// Input file, or `-` for standard input.
+        input: std::path::PathBuf,
+    },
+    /// List the formats pixdrop reads and writes.
+    Formats,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) if !error.use_stderr() => {
+            let _ = error.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => return fail(first_line(&error.to_string())),
+    };
+    let serving = matches!(cli.command, None | Some(Command::Serve));
+    init_logging(serving);
+    let config = match Config::load() {
+        Ok(config) => config,
+        Err(error) => return fail(&error.to_string()),
+    };
+    let result = match cli.command {
+        None | Some(Command::Serve) => serve(config),
+        Some(Command::Convert(args)) => cli::convert(&args, &config.limits),
+        Some(Command::Info { input }) => {
+            cli::info(&input, &config.limits).map(|text| print!("{text}"))
+        }
+        Some(Command::Formats) => {
+            print!("{}", cli::formats());
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(&error.to_string()),
+    }
+}
+
+fn fail(line: &str) -> ExitCode {
+    eprintln!("pixdrop: {line}");
+    ExitCode::from(2)
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines()
+        .next()
+        .unwrap_or(text)
+        .trim_start_matches("error: ")
+}
+
+/// Logs go to stderr. One-shot commands stay silent unless RUST_LOG asks,
+/// so that an error is exactly one line.
+fn init_logging(serving: bool) {
+    let default = if serving { "info" } else { "off" };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    std::panic::set_hook(Box::new(|panic| {
+        tracing::error!("panic: {panic}");
+    }));
+}
+
+fn serve(config: Config) -> Result<(), cli::CliError> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| cli::CliError::Io(e.to_string()))?;
+    runtime.block_on(async {
+        tracing::info!(bind = %config.bind, "no front end is configured yet; waiting for Ctrl-C");
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    });
+    Ok(())
+}

@@ -1,0 +1,48 @@
+//! JPEG output through jpeg-encoder (AVX2 DCT, optional progressive scans and
+//! optimised Huffman tables), 4:2:0 like every common encoder's default.
+
+use image::DynamicImage;
+use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
+
+use super::Settings;
+use crate::UserError;
+
+pub fn encode(image: &DynamicImage, settings: &Settings) -> Result<Vec<u8>, UserError> {
+    let (width, height) = (image.width(), image.height());
+    let (Ok(w), Ok(h)) = (u16::try_from(width), u16::try_from(height)) else {
+        return Err(UserError::bad_options(format!(
+            "JPEG can't be wider or taller than 65535 pixels; this image is {width}x{height}. Resize it or pick PNG or WebP."
+        )));
+    };
+    let gray = !image.color().has_color();
+    let pixels = if gray {
+        image.to_luma8().into_raw()
+    } else {
+        match image {
+            DynamicImage::ImageRgb8(rgb) => rgb.as_raw().clone(),
+            other => other.to_rgb8().into_raw(),
+        }
+    };
+    let mut out = Vec::with_capacity(pixels.len() / 8);
+    let mut encoder = Encoder::new(&mut out, settings.quality);
+    encoder.set_sampling_factor(SamplingFactor::R_4_2_0);
+    encoder.set_progressive(settings.progressive);
+    encoder.set_optimized_huffman_tables(settings.progressive);
+    if let Some(icc) = settings.icc {
+        encoder.add_icc_profile(icc).map_err(UserError::internal)?;
+    }
+    if let Some(exif) = settings.exif {
+        encoder
+            .add_exif_metadata(exif)
+            .map_err(UserError::internal)?;
+    }
+    let color = if gray {
+        ColorType::Luma
+    } else {
+        ColorType::Rgb
+    };
+    encoder
+        .encode(&pixels, w, h, color)
+        .map_err(UserError::internal)?;
+    Ok(out)
+}

@@ -1,0 +1,145 @@
+//! Structural checks the decoders are lenient about, run before decoding:
+//! truncated JPEG and WebP files, impossible PNG headers, and compressed
+//! PNG metadata that would inflate to far more than any real file carries.
+//! A file that fails here is refused as damaged or too complex.
+
+use std::io::Read;
+
+use flate2::read::ZlibDecoder;
+
+use super::Format;
+use crate::UserError;
+
+/// Largest inflated text chunk (zTXt, compressed iTXt) accepted.
+const MAX_TEXT_BYTES: u64 = 1 << 20;
+/// Largest inflated ICC profile (iCCP) accepted.
+const MAX_ICC_BYTES: u64 = 16 << 20;
+
+pub fn check(bytes: &[u8], format: Format) -> Result<(), UserError> {
+    let corrupt = || UserError::Corrupt {
+        format: format.name().to_uppercase(),
+    };
+    match format {
+        Format::Jpeg if !jpeg_has_end(bytes) => Err(corrupt()),
+        Format::Webp if !riff_complete(bytes) => Err(corrupt()),
+        Format::Png => png_chunks(bytes).map_err(|problem| match problem {
+            PngProblem::Malformed => corrupt(),
+            PngProblem::Bomb => UserError::TooComplex,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// A JPEG whose scan data never reaches an end-of-image marker was cut off.
+fn jpeg_has_end(bytes: &[u8]) -> bool {
+    let Some(scan) = find(bytes, &[0xFF, 0xDA], 2) else {
+        return false;
+    };
+    find(bytes, &[0xFF, 0xD9], scan).is_some()
+}
+
+/// The RIFF header's size must fit inside the file.
+fn riff_complete(bytes: &[u8]) -> bool {
+    let Some(size) = bytes.get(4..8) else {
+        return false;
+    };
+    let size = u32::from_le_bytes(size.try_into().expect("4 bytes")) as usize;
+    size.checked_add(8).is_some_and(|end| end <= bytes.len())
+}
+
+enum PngProblem {
+    Malformed,
+    Bomb,
+}
+
+fn png_chunks(bytes: &[u8]) -> Result<(), PngProblem> {
+    let ihdr = bytes.get(8..33).ok_or(PngProblem::Malformed)?;
+    if &ihdr[4..8] != b"IHDR" || ihdr[18] != 0 || ihdr[19] != 0 || ihdr[20] > 1 {
+        return Err(PngProblem::Malformed);
+    }
+    let mut at = 8;
+    while let Some(header) = bytes.get(at..at + 8) {
+        let length = u32::from_be_bytes(header[..4].try_into().expect("4 bytes")) as usize;
+        let kind = &header[4..8];
+        let Some(data) = bytes.get(at + 8..at + 8 + length) else {
+            return Ok(());
+        };
+        let inflated = match kind {
+            b"zTXt" => compressed_after_name(data).map(|z| (z, MAX_TEXT_BYTES)),
+            b"iCCP" => compressed_after_name(data).map(|z| (z, MAX_ICC_BYTES)),
+            b"iTXt" => compressed_itxt(data).map(|z| (z, MAX_TEXT_BYTES)),
+            b"IEND" => return Ok(()),
+            _ => None,
+        };
+        match inflated {
+            Some(([], _)) => return Err(PngProblem::Malformed),
+            Some((stream, cap)) if inflates_beyond(stream, cap) => return Err(PngProblem::Bomb),
+            _ => {}
+        }
+        at += 12 + length;
+    }
+    Ok(())
+}
+
+/// The zlib stream after a NUL-terminated keyword and a compression method
+/// byte; an empty stream stands for a method other than zlib's 0.
+fn compressed_after_name(data: &[u8]) -> Option<&[u8]> {
+    let nul = data.iter().position(|b| *b == 0)?;
+    match data.get(nul + 1)? {
+        0 => data.get(nul + 2..),
+        _ => Some(&[]),
+    }
+}
+
+fn compressed_itxt(data: &[u8]) -> Option<&[u8]> {
+    let nul = data.iter().position(|b| *b == 0)?;
+    if *data.get(nul + 1)? != 1 {
+        return None;
+    }
+    let rest = data.get(nul + 3..)?;
+    let language_end = rest.iter().position(|b| *b == 0)?;
+    let rest = rest.get(language_end + 1..)?;
+    let translated_end = rest.iter().position(|b| *b == 0)?;
+    rest.get(translated_end + 1..)
+}
+
+fn inflates_beyond(stream: &[u8], cap: u64) -> bool {
+    let mut inflated = 0u64;
+    let mut decoder = ZlibDecoder::new(stream).take(cap + 1);
+    let mut buffer = [0u8; 16 * 1024];
+    while let Ok(n) = decoder.read(&mut buffer) {
+        if n == 0 {
+            break;
+        }
+        inflated += n as u64;
+    }
+    inflated > cap
+}
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|at| at + from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_jpeg_cut_before_its_end_marker_is_refused() {
+        let whole = [0xFF, 0xD8, 0xFF, 0xDA, 0, 2, 1, 2, 3, 0xFF, 0xD9];
+        assert!(check(&whole, Format::Jpeg).is_ok());
+        assert!(check(&whole[..10], Format::Jpeg).is_err());
+    }
+
+    #[test]
+    fn a_riff_size_past_the_end_is_refused() {
+        let mut webp = b"RIFF\x04\0\0\0WEBP".to_vec();
+        assert!(check(&webp, Format::Webp).is_ok());
+        webp[4] = 0xFF;
+        assert!(check(&webp, Format::Webp).is_err());
+    }
+}

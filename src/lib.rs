@@ -1,0 +1,24 @@
+//! pixdrop's core: everything about turning one image into another, and
+//! nothing about where it came from. No environment, no platform types, no
+//! file system.
+//!
+//! - [`options`]: the option words shared by chat, CLI and HTTP.
+//! - [`limits`]: bytes, pixels, frames and time one conversion may cost.
+//! - [`convert`]: sniff, decode, transform, encode; sync and pure.
+//! - [`pool`]: the bounded CPU pool every conversion runs on.
+//! - [`error`]: [`UserError`], the one error a user ever sees.
+
+pub mod color;
+pub mod convert;
+pub mod error;
+pub mod limits;
+pub mod options;
+pub mod pool;
+mod reference;
+pub mod size;
+
+pub use convert::{Format, Output, convert, info};
+pub use error::UserError;
+pub use limits::Limits;
+pub use options::Options;
+pub use size::ByteSize;

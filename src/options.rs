@@ -1,0 +1,405 @@
+//! The option words, one grammar for every front end: chat (`/convert webp 80
+//! 1600`), the CLI (each flag becomes a `key=value` word) and the HTTP query
+//! (`?to=webp&quality=80`). Everything parses into one typed `Options`;
+//! an unknown word is an error that lists what is allowed.
+
+use crate::UserError;
+use crate::color::Rgb;
+use crate::convert::Format;
+use crate::size::ByteSize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Options {
+    /// Target format; `None` keeps the input's format when it can be written.
+    pub to: Option<Format>,
+    /// Encoder quality 1-100 for lossy formats.
+    pub quality: Option<u8>,
+    pub resize: Option<Resize>,
+    /// Allow `resize` to make the image bigger.
+    pub enlarge: bool,
+    pub crop: Option<Crop>,
+    pub rotate: Rotate,
+    pub flip: Option<Flip>,
+    /// Largest acceptable output, reached by quality search then downscaling.
+    pub max_bytes: Option<ByteSize>,
+    pub lossless: bool,
+    /// Progressive JPEG (loads blurry-to-sharp; often a little smaller).
+    pub progressive: bool,
+    /// Colour under transparent pixels when the target has no alpha.
+    pub background: Option<Rgb>,
+    pub keep_metadata: bool,
+    /// Turn the image upright by its EXIF orientation (on unless `no-orient`).
+    pub no_orient: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resize {
+    /// Fit the long side to this many pixels.
+    LongSide(u32),
+    /// Fit inside a box, keeping the aspect ratio.
+    Fit { width: u32, height: u32 },
+    /// Scale both sides by this percentage.
+    Percent(u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Crop {
+    pub width: u32,
+    pub height: u32,
+    pub x: u32,
+    pub y: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Rotate {
+    #[default]
+    None,
+    Cw90,
+    Cw180,
+    Cw270,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flip {
+    Horizontal,
+    Vertical,
+}
+
+const ALLOWED: &str = "a format (jpeg, png, webp, gif, avif, bmp, tiff, ico, qoi, tga, pnm, pdf), \
+quality 1-100 (`80` or `q=80`), a size (`1600`, `1600x1200`, `50%`), `enlarge`, \
+`crop=WxH+X+Y`, `rotate=90|180|270`, `flip=h|v`, a byte target (`max=500KB`), \
+`lossless`, `progressive`, `bg=white` or `bg=#rrggbb`, `keep-metadata`, `no-orient`";
+
+impl Options {
+    /// Parses chat words, CLI words or query pairs joined as `key=value`.
+    pub fn parse<'a>(words: impl IntoIterator<Item = &'a str>) -> Result<Self, UserError> {
+        let mut options = Self::default();
+        for word in words {
+            let word = word.trim();
+            if !word.is_empty() {
+                options.apply(word)?;
+            }
+        }
+        Ok(options)
+    }
+
+    /// Parses HTTP query pairs; a flag may come as `lossless=1` or `lossless=true`.
+    pub fn parse_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, UserError> {
+        let words: Vec<String> = pairs
+            .into_iter()
+            .filter(|(key, _)| !matches!(*key, "download"))
+            .filter_map(|(key, value)| match value {
+                "" | "1" | "true" | "yes" | "on" => Some(key.to_string()),
+                "0" | "false" | "no" | "off" => None,
+                _ => Some(format!("{key}={value}")),
+            })
+            .collect();
+        Self::parse(words.iter().map(String::as_str))
+    }
+
+    fn apply(&mut self, word: &str) -> Result<(), UserError> {
+        let lower = word.to_ascii_lowercase();
+        let (key, value) = match lower.split_once(['=', ':']) {
+            Some((key, value)) => (key.trim(), Some(value.trim())),
+            None => (lower.as_str(), None),
+        };
+        match (key, value) {
+            ("to" | "format" | "f", Some(value)) => self.set_format(value, word),
+            ("q" | "quality", Some(value)) => self.set_quality(value, word),
+            ("resize" | "size" | "s", Some(value)) => self.set_resize(value, word),
+            ("crop", Some(value)) => self.set_crop(value, word),
+            ("rotate" | "rot", Some(value)) => self.set_rotate(value, word),
+            ("flip", Some(value)) => self.set_flip(value, word),
+            ("max" | "max-bytes" | "maxbytes" | "target" | "compress", Some(value)) => {
+                self.set_max_bytes(value, word)
+            }
+            ("bg" | "background", Some(value)) => self.set_background(value, word),
+            ("lossless", None) => set(&mut self.lossless, true),
+            ("progressive", None) => set(&mut self.progressive, true),
+            ("enlarge" | "upscale", None) => set(&mut self.enlarge, true),
+            ("keep-metadata" | "keep_metadata" | "keepmeta" | "keep", None) => {
+                set(&mut self.keep_metadata, true)
+            }
+            ("strip", None) => set(&mut self.keep_metadata, false),
+            ("no-orient" | "noorient", None) => set(&mut self.no_orient, true),
+            ("fliph" | "mirror", None) => self.set_flip("h", word),
+            ("flipv", None) => self.set_flip("v", word),
+            ("left", None) => self.set_rotate("270", word),
+            ("right", None) => self.set_rotate("90", word),
+            (bare, None) => self.apply_bare(bare, word),
+            _ => Err(unknown(word)),
+        }
+    }
+
+    fn apply_bare(&mut self, bare: &str, word: &str) -> Result<(), UserError> {
+        if bare.parse::<Format>().is_ok() {
+            return self.set_format(bare, word);
+        }
+        if let Some(rest) = bare
+            .strip_prefix("rotate")
+            .or_else(|| bare.strip_prefix('r'))
+            && matches!(rest, "90" | "180" | "270")
+        {
+            return self.set_rotate(rest, word);
+        }
+        if let Some(rest) = bare.strip_prefix('q')
+            && !rest.is_empty()
+            && rest.bytes().all(|b| b.is_ascii_digit())
+        {
+            return self.set_quality(rest, word);
+        }
+        for prefix in ["<=", "≤", "<"] {
+            if let Some(rest) = bare.strip_prefix(prefix) {
+                return self.set_max_bytes(rest, word);
+            }
+        }
+        if let Ok(number) = bare.parse::<u32>() {
+            return if (1..=100).contains(&number) {
+                self.set_quality(bare, word)
+            } else {
+                self.set_resize(bare, word)
+            };
+        }
+        if bare.contains('+') {
+            return self.set_crop(bare, word);
+        }
+        if bare.ends_with('%')
+            || bare.contains('x') && bare.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        {
+            return self.set_resize(bare, word);
+        }
+        if bare.bytes().next().is_some_and(|b| b.is_ascii_digit())
+            && bare.parse::<ByteSize>().is_ok()
+        {
+            return self.set_max_bytes(bare, word);
+        }
+        Err(unknown(word))
+    }
+
+    fn set_format(&mut self, value: &str, word: &str) -> Result<(), UserError> {
+        let format = value.parse::<Format>().map_err(|()| {
+            UserError::bad_options(format!(
+                "I don't know the format `{word}`. Pick one of: {}.",
+                Format::writable_names()
+            ))
+        })?;
+        if self.to.is_some_and(|old| old != format) {
+            return Err(UserError::bad_options(
+                "Name one target format only, e.g. `/convert webp`.",
+            ));
+        }
+        self.to = Some(format);
+        Ok(())
+    }
+
+    fn set_quality(&mut self, value: &str, word: &str) -> Result<(), UserError> {
+        match value.parse::<u8>() {
+            Ok(quality @ 1..=100) => {
+                self.quality = Some(quality);
+                Ok(())
+            }
+            _ => Err(UserError::bad_options(format!(
+                "Quality must be a number from 1 to 100, not `{word}`."
+            ))),
+        }
+    }
+
+    fn set_resize(&mut self, value: &str, word: &str) -> Result<(), UserError> {
+        let bad = || {
+            UserError::bad_options(format!(
+                "I can't read the size `{word}`. Write it like `1600` (long side), `1600x1200` (box) or `50%`."
+            ))
+        };
+        let resize = if let Some(percent) = value.strip_suffix('%') {
+            let percent: u32 = percent.parse().map_err(|_| bad())?;
+            if !(1..=1000).contains(&percent) {
+                return Err(bad());
+            }
+            Resize::Percent(percent)
+        } else if let Some((w, h)) = value.split_once(['x', '*']) {
+            let width = side(w).ok_or_else(bad)?;
+            let height = side(h).ok_or_else(bad)?;
+            Resize::Fit { width, height }
+        } else {
+            Resize::LongSide(side(value).ok_or_else(bad)?)
+        };
+        self.resize = Some(resize);
+        Ok(())
+    }
+
+    fn set_crop(&mut self, value: &str, word: &str) -> Result<(), UserError> {
+        let bad = || {
+            UserError::bad_options(format!(
+                "I can't read the crop `{word}`. Write it as WIDTHxHEIGHT+X+Y, e.g. `crop=800x600+10+20`."
+            ))
+        };
+        let (size, offsets) = value.split_once('+').ok_or_else(bad)?;
+        let (x, y) = offsets.split_once('+').ok_or_else(bad)?;
+        let (w, h) = size.split_once('x').ok_or_else(bad)?;
+        self.crop = Some(Crop {
+            width: side(w).ok_or_else(bad)?,
+            height: side(h).ok_or_else(bad)?,
+            x: x.parse().map_err(|_| bad())?,
+            y: y.parse().map_err(|_| bad())?,
+        });
+        Ok(())
+    }
+
+    fn set_rotate(&mut self, value: &str, word: &str) -> Result<(), UserError> {
+        self.rotate = match value.trim_end_matches('°') {
+            "0" | "360" => Rotate::None,
+            "90" | "-270" => Rotate::Cw90,
+            "180" | "-180" => Rotate::Cw180,
+            "270" | "-90" => Rotate::Cw270,
+            _ => {
+                return Err(UserError::bad_options(format!(
+                    "I can only rotate by 90, 180 or 270 degrees, not `{word}`."
+                )));
+            }
+        };
+        Ok(())
+    }
+
+    fn set_flip(&mut self, value: &str, word: &str) -> Result<(), UserError> {
+        self.flip = Some(match value {
+            "h" | "horizontal" | "x" => Flip::Horizontal,
+            "v" | "vertical" | "y" => Flip::Vertical,
+            _ => {
+                return Err(UserError::bad_options(format!(
+                    "Flip is `flip=h` (left-right) or `flip=v` (top-bottom), not `{word}`."
+                )));
+            }
+        });
+        Ok(())
+    }
+
+    fn set_max_bytes(&mut self, value: &str, word: &str) -> Result<(), UserError> {
+        let size = value.parse::<ByteSize>().map_err(|_| {
+            UserError::bad_options(format!(
+                "I can't read the size target `{word}`. Write it like `max=500KB` or `max=2MB`."
+            ))
+        })?;
+        if size.bytes() < 1_000 {
+            return Err(UserError::bad_options(
+                "A size target must be at least 1KB.",
+            ));
+        }
+        self.max_bytes = Some(size);
+        Ok(())
+    }
+
+    fn set_background(&mut self, value: &str, word: &str) -> Result<(), UserError> {
+        let color = value.parse::<Rgb>().map_err(|()| {
+            UserError::bad_options(format!(
+                "I don't know the colour `{word}`. Use a name like `white` or a hex code like `#ff8800`."
+            ))
+        })?;
+        self.background = Some(color);
+        Ok(())
+    }
+}
+
+fn set(flag: &mut bool, value: bool) -> Result<(), UserError> {
+    *flag = value;
+    Ok(())
+}
+
+fn side(text: &str) -> Option<u32> {
+    text.trim()
+        .parse()
+        .ok()
+        .filter(|n| (1..=65_535).contains(n))
+}
+
+fn unknown(word: &str) -> UserError {
+    UserError::bad_options(format!(
+        "I don't understand `{word}`. You can use: {ALLOWED}."
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Options, UserError> {
+        Options::parse(text.split_whitespace())
+    }
+
+    #[test]
+    fn chat_words_cover_the_common_requests() {
+        let options = parse("webp 80 1600").unwrap();
+        assert_eq!(options.to, Some(Format::Webp));
+        assert_eq!(options.quality, Some(80));
+        assert_eq!(options.resize, Some(Resize::LongSide(1600)));
+
+        let options = parse("JPG q=70 1600x1200 rotate=90 flip=h ≤500KB bg=black").unwrap();
+        assert_eq!(options.to, Some(Format::Jpeg));
+        assert_eq!(options.quality, Some(70));
+        assert_eq!(
+            options.resize,
+            Some(Resize::Fit {
+                width: 1600,
+                height: 1200
+            })
+        );
+        assert_eq!(options.rotate, Rotate::Cw90);
+        assert_eq!(options.flip, Some(Flip::Horizontal));
+        assert_eq!(options.max_bytes, Some(ByteSize(500_000)));
+        assert_eq!(options.background, Some(Rgb([0, 0, 0])));
+
+        let options = parse("50% crop=100x50+10+20 lossless keep-metadata 2MB").unwrap();
+        assert_eq!(options.resize, Some(Resize::Percent(50)));
+        assert_eq!(
+            options.crop,
+            Some(Crop {
+                width: 100,
+                height: 50,
+                x: 10,
+                y: 20
+            })
+        );
+        assert!(options.lossless && options.keep_metadata);
+        assert_eq!(options.max_bytes, Some(ByteSize(2_000_000)));
+    }
+
+    #[test]
+    fn cli_words_and_query_pairs_mean_the_same() {
+        let cli = parse("to=png quality=90 resize=800 rotate=270 flip=v max-bytes=300000").unwrap();
+        let query = Options::parse_pairs([
+            ("to", "png"),
+            ("quality", "90"),
+            ("resize", "800"),
+            ("rotate", "270"),
+            ("flip", "v"),
+            ("max-bytes", "300000"),
+            ("lossless", "0"),
+            ("download", "1"),
+        ])
+        .unwrap();
+        assert_eq!(cli, query);
+        assert!(!query.lossless);
+    }
+
+    #[test]
+    fn mistakes_are_explained() {
+        let err = parse("webp banana").unwrap_err();
+        assert_eq!(err.code(), "bad-options");
+        assert!(err.to_string().contains("`banana`"));
+        assert!(err.to_string().contains("quality 1-100"));
+        assert!(parse("quality=0").is_err());
+        assert!(parse("q=101").is_err());
+        assert!(parse("rotate=45").is_err());
+        assert!(parse("webp png").is_err());
+        assert!(parse("0x100").is_err());
+        assert!(parse("to=svg").unwrap_err().to_string().contains("webp"));
+        assert!(parse("max=12").is_err());
+    }
+
+    #[test]
+    fn bare_numbers_split_at_one_hundred() {
+        assert_eq!(parse("100").unwrap().quality, Some(100));
+        assert_eq!(parse("101").unwrap().resize, Some(Resize::LongSide(101)));
+    }
+}
