@@ -93,6 +93,29 @@ impl Config {
     }
 }
 
+impl Config {
+    /// One line for the start-up log: what is on, never a secret.
+    pub fn summary(&self) -> String {
+        let on = |set: bool| if set { "on" } else { "off" };
+        let scheme = |url: &str| url.split(':').next().unwrap_or("").to_string();
+        format!(
+            "bind={} public_url={} retention={}s telegram={} ({}) discord={} ({}) store={} history={} signing_key={} max_memory={} limits={:?}",
+            self.bind,
+            self.public_url,
+            self.retention.as_secs(),
+            on(self.telegram_token.is_some()),
+            self.telegram_api_url,
+            on(self.discord_token.is_some()),
+            self.discord_api_url.as_deref().unwrap_or("discord.com"),
+            if self.redis_url.is_some() { "redis" } else { "memory" },
+            scheme(&self.database_url),
+            if self.signing_key.is_some() { "configured" } else { "random" },
+            self.max_memory,
+            self.limits,
+        )
+    }
+}
+
 fn parse<T>(
     get: &impl Fn(&str) -> Option<String>,
     variable: &'static str,

@@ -27,7 +27,7 @@ enum Command {
     /// Run the service (bots that have tokens, web, API). The default.
     Serve,
     /// Convert one image.
-    Convert(cli::ConvertArgs),
+    Convert(Box<cli::ConvertArgs>),
     /// Describe an image: format, size, frames, metadata.
     Info {
         /// Input file, or `-` for standard input.
@@ -99,7 +99,8 @@ fn init_logging(serving: bool) {
 fn serve(config: Config) -> Result<(), cli::CliError> {
     let runtime = tokio::runtime::Runtime::new().map_err(|e| cli::CliError::Io(e.to_string()))?;
     runtime.block_on(async {
-        tracing::info!(bind = %config.bind, "no front end is configured yet; waiting for Ctrl-C");
+        tracing::info!(settings = %config.summary(), "starting");
+        tracing::info!("no front end is built yet; waiting for Ctrl-C");
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down");
     });

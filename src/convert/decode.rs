@@ -190,7 +190,7 @@ fn collect(
         limits.check_canvas(width, height, out.len() as u64 + 1)?;
         let frame = frame.map_err(|error| map_error(error, format))?;
         let (numer, denom) = frame.delay().numer_denom_ms();
-        let delay_ms = if denom == 0 { 0 } else { numer / denom };
+        let delay_ms = numer.checked_div(denom).unwrap_or(0);
         out.push(Frame {
             image: DynamicImage::ImageRgba8(frame.into_buffer()),
             delay_ms,

@@ -15,7 +15,9 @@ const MIN_QUALITY: u8 = 10;
 /// The quality used while shrinking, once quality alone was not enough.
 const SHRINK_QUALITY: u8 = 50;
 const MAX_SHRINK_STEPS: usize = 10;
-const MIN_SIDE: u32 = 16;
+/// Shrinking stops before the long side drops under this, or under a tenth
+/// of the original: past that the picture is no longer what was sent.
+const MIN_SIDE: u32 = 64;
 
 pub struct Encoded {
     pub bytes: Vec<u8>,
@@ -121,7 +123,7 @@ fn shrink(
             ((f64::from(width) * scale).round() as u32).max(1),
             ((f64::from(height) * scale).round() as u32).max(1),
         );
-        if size.0.max(size.1) < MIN_SIDE {
+        if size.0.max(size.1) < MIN_SIDE.max(width.max(height) / 10) {
             break;
         }
         let mut shrunk = original.clone();

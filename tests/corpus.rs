@@ -1,0 +1,433 @@
+//! The shared image corpus (`shared/corpus`, or `$PIXDROP_CORPUS`) run
+//! through the library.
+//!
+//! - Every MANIFEST row is converted to PNG and judged by its `expected`
+//!   column: `decode_ok` must succeed with the manifest's size (or its swap,
+//!   for EXIF orientation), `error` must be an `Err`, `either` may be both.
+//!   No row may panic, return an internal error, or take over 10 s.
+//! - Every `decode_ok` row is converted once more, to a writable format
+//!   picked round-robin, and the output is sniffed and decoded back.
+//!
+//! Each test lists every failing row before it fails, not just the first.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use pixdrop::convert::{Format, Sniffed, sniff};
+use pixdrop::{Limits, Options, Output, UserError};
+use sha2::{Digest, Sha256};
+
+const TIME_LIMIT: Duration = Duration::from_secs(10);
+const WORKERS: usize = 2;
+const ICO_MAX_SIDE: u32 = 256;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expected {
+    DecodeOk,
+    Error,
+    Either,
+}
+
+#[derive(Debug, Clone)]
+struct Row {
+    path: String,
+    sha256: String,
+    format: String,
+    size: Option<(u64, u64)>,
+    category: String,
+    expected: Expected,
+}
+
+impl Row {
+    fn needs_libheif(&self) -> bool {
+        matches!(self.format.as_str(), "heic" | "avif")
+    }
+
+    fn is_photo(&self) -> bool {
+        self.category == "photo"
+    }
+
+    fn size_problem(&self, width: u32, height: u32) -> Option<String> {
+        let (w, h) = self.size?;
+        let got = (u64::from(width), u64::from(height));
+        (got != (w, h) && got != (h, w))
+            .then(|| format!("expected {w}x{h} (or {h}x{w}), got {width}x{height}"))
+    }
+}
+
+/// One finished check: what was checked, how long it took, what was wrong.
+struct Checked {
+    label: String,
+    elapsed: Duration,
+    problems: Vec<String>,
+}
+
+fn corpus_dir() -> PathBuf {
+    std::env::var_os("PIXDROP_CORPUS").map_or_else(
+        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")),
+        PathBuf::from,
+    )
+}
+
+/// The corpus folder and its rows, or `None` (after saying so) when absent.
+fn corpus() -> Option<(PathBuf, Vec<Row>)> {
+    let dir = corpus_dir();
+    if !dir.is_dir() {
+        eprintln!("SKIPPED: corpus not found at {}", dir.display());
+        return None;
+    }
+    let manifest = dir.join("MANIFEST.tsv");
+    let text = std::fs::read_to_string(&manifest)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", manifest.display()));
+    Some((dir, parse_manifest(&text)))
+}
+
+fn parse_manifest(text: &str) -> Vec<Row> {
+    let mut lines = text.lines().filter(|line| !line.trim().is_empty());
+    let header: HashMap<&str, usize> = lines
+        .next()
+        .expect("MANIFEST.tsv is empty")
+        .split('\t')
+        .enumerate()
+        .map(|(index, name)| (name.trim(), index))
+        .collect();
+    let rows: Vec<Row> = lines.map(|line| parse_row(&header, line)).collect();
+    assert!(!rows.is_empty(), "MANIFEST.tsv has no rows");
+    rows
+}
+
+fn parse_row(header: &HashMap<&str, usize>, line: &str) -> Row {
+    let cells: Vec<&str> = line.split('\t').collect();
+    let cell = |name: &str| {
+        let index = *header
+            .get(name)
+            .unwrap_or_else(|| panic!("MANIFEST.tsv has no `{name}` column"));
+        cells.get(index).map_or("", |value| value.trim())
+    };
+    let number = |name: &str| cell(name).parse::<u64>().ok();
+    let expected = match cell("expected") {
+        "decode_ok" => Expected::DecodeOk,
+        "error" => Expected::Error,
+        "either" => Expected::Either,
+        other => panic!(
+            "MANIFEST.tsv: {} has unknown expected `{other}`",
+            cell("path")
+        ),
+    };
+    Row {
+        path: cell("path").to_string(),
+        sha256: cell("sha256").to_ascii_lowercase(),
+        format: cell("format").to_string(),
+        size: number("width").zip(number("height")),
+        category: cell("category").to_string(),
+        expected,
+    }
+}
+
+/// The rows this build can judge; HEIC/AVIF rows are left out, loudly, when
+/// the build has no libheif.
+fn judgeable(rows: Vec<Row>) -> Vec<Row> {
+    if Format::Heic.readable() {
+        return rows;
+    }
+    if rows.iter().any(Row::needs_libheif) {
+        eprintln!("SKIPPED: heic/avif rows (built without libheif)");
+    }
+    rows.into_iter()
+        .filter(|row| !row.needs_libheif())
+        .collect()
+}
+
+fn read_verified(dir: &Path, row: &Row) -> Result<Vec<u8>, String> {
+    let bytes =
+        std::fs::read(dir.join(&row.path)).map_err(|e| format!("cannot read the file: {e}"))?;
+    let digest: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if digest != row.sha256 {
+        return Err(format!("sha256 is {digest}, MANIFEST says {}", row.sha256));
+    }
+    Ok(bytes)
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
+}
+
+/// Runs `job` on its own thread (named after the file, so a panic message
+/// names it) and waits at most `TIME_LIMIT`; a job still running then is
+/// abandoned and reported.
+fn bounded(
+    label: &str,
+    job: impl FnOnce() -> Vec<String> + Send + 'static,
+) -> (Duration, Vec<String>) {
+    let (sender, receiver) = mpsc::channel();
+    let started = Instant::now();
+    std::thread::Builder::new()
+        .name(label.to_string())
+        .spawn(move || {
+            let outcome = catch_unwind(AssertUnwindSafe(job));
+            let _ = sender.send(outcome);
+        })
+        .expect("spawn a conversion thread");
+    let outcome = receiver.recv_timeout(TIME_LIMIT);
+    let elapsed = started.elapsed();
+    let mut problems = match outcome {
+        Ok(Ok(problems)) => problems,
+        Ok(Err(payload)) => vec![format!("panicked: {}", panic_message(&*payload))],
+        Err(_) => vec![format!(
+            "still running after {} s (abandoned)",
+            TIME_LIMIT.as_secs()
+        )],
+    };
+    if elapsed > TIME_LIMIT && problems.is_empty() {
+        problems.push(format!(
+            "took {:.1} s, over the {} s limit",
+            elapsed.as_secs_f64(),
+            TIME_LIMIT.as_secs()
+        ));
+    }
+    (elapsed, problems)
+}
+
+/// Runs `check` over `items` on `WORKERS` threads, results in input order.
+fn in_parallel<T: Sync>(items: &[T], check: impl Fn(&T) -> Checked + Sync) -> Vec<Checked> {
+    let next = AtomicUsize::new(0);
+    let done = Mutex::new(Vec::with_capacity(items.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..WORKERS {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(index) else {
+                        break;
+                    };
+                    let checked = check(item);
+                    done.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((index, checked));
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, checked)| checked).collect()
+}
+
+fn assert_all_passed(what: &str, checked: &[Checked]) {
+    let mut slowest: Vec<&Checked> = checked.iter().collect();
+    slowest.sort_by_key(|c| std::cmp::Reverse(c.elapsed));
+    let total: Duration = checked.iter().map(|c| c.elapsed).sum();
+    println!(
+        "{what}: {} checked, {:.1} s of conversion in all; slowest:",
+        checked.len(),
+        total.as_secs_f64()
+    );
+    for c in slowest.iter().take(5) {
+        println!("  {:6.2} s  {}", c.elapsed.as_secs_f64(), c.label);
+    }
+    let failing: Vec<&Checked> = checked.iter().filter(|c| !c.problems.is_empty()).collect();
+    let lines: Vec<String> = failing
+        .iter()
+        .flat_map(|c| {
+            c.problems
+                .iter()
+                .map(move |problem| format!("  {}: {problem}", c.label))
+        })
+        .collect();
+    assert!(
+        failing.is_empty(),
+        "{} of {} {what} failed:\n{}",
+        failing.len(),
+        checked.len(),
+        lines.join("\n")
+    );
+}
+
+fn expectation_problems(row: &Row, result: Result<Output, UserError>) -> Vec<String> {
+    let problem = match (row.expected, result) {
+        (_, Err(error @ UserError::Internal { .. })) => {
+            Some(format!("internal error instead of a clean one: {error}"))
+        }
+        (Expected::DecodeOk, Err(error)) => Some(format!(
+            "expected decode_ok, got error `{}`: {error}",
+            error.code()
+        )),
+        (Expected::DecodeOk, Ok(out)) => row.size_problem(out.width, out.height),
+        (Expected::Error, Ok(out)) => Some(format!(
+            "expected an error, got Ok: {} {}x{} ({} frames) as {}",
+            out.input.format, out.input.width, out.input.height, out.input.frames, out.format
+        )),
+        (Expected::Error | Expected::Either, Err(_)) | (Expected::Either, Ok(_)) => None,
+    };
+    problem.into_iter().collect()
+}
+
+fn check_expectation(dir: &Path, row: &Row) -> Checked {
+    let (elapsed, problems) = match read_verified(dir, row) {
+        Ok(bytes) => {
+            let owned = row.clone();
+            bounded(&row.path, move || {
+                let png = Options {
+                    to: Some(Format::Png),
+                    ..Default::default()
+                };
+                expectation_problems(&owned, pixdrop::convert(&bytes, &png, &Limits::default()))
+            })
+        }
+        Err(problem) => (Duration::ZERO, vec![problem]),
+    };
+    Checked {
+        label: row.path.clone(),
+        elapsed,
+        problems,
+    }
+}
+
+#[test]
+fn every_row_meets_its_expectation_when_converted_to_png() {
+    let Some((dir, rows)) = corpus() else {
+        return;
+    };
+    let rows = judgeable(rows);
+    let checked = in_parallel(&rows, |row| check_expectation(&dir, row));
+    assert_all_passed("corpus rows (to png)", &checked);
+}
+
+/// Each decodable row paired with a writable target, round-robin, so every
+/// target gets many inputs; photos skip AVIF (minutes in a debug build).
+fn round_robin_targets(rows: &[Row]) -> Vec<(Row, Format)> {
+    let writable: Vec<Format> = Format::ALL.into_iter().filter(|f| f.writable()).collect();
+    let mut turn = 0;
+    rows.iter()
+        .map(|row| {
+            if row.is_photo() && writable[turn % writable.len()] == Format::Avif {
+                turn += 1;
+            }
+            let target = writable[turn % writable.len()];
+            turn += 1;
+            (row.clone(), target)
+        })
+        .collect()
+}
+
+fn count(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .filter(|window| *window == needle)
+        .count()
+}
+
+fn pdf_problems(out: &Output) -> Vec<String> {
+    if !out.bytes.starts_with(b"%PDF-") {
+        return vec!["PDF output does not start with %PDF-".into()];
+    }
+    let pages = count(&out.bytes, b"/Type /Page ");
+    let frames = out.frames as usize;
+    (pages != frames)
+        .then(|| format!("PDF has {pages} pages for {frames} frames"))
+        .into_iter()
+        .collect()
+}
+
+fn decoded_back_problems(target: Format, out: &Output) -> Vec<String> {
+    let sniffed = sniff(&out.bytes);
+    if sniffed != Sniffed::Image(target) {
+        return vec![format!("output sniffs as {sniffed:?}, not {target}")];
+    }
+    if target == Format::Avif && !Format::Avif.readable() {
+        return Vec::new();
+    }
+    let back = match pixdrop::info(&out.bytes, &Limits::default()) {
+        Ok(back) => back,
+        Err(error) => return vec![format!("output does not decode back: {error}")],
+    };
+    let problem = if target == Format::Ico {
+        (back.width > ICO_MAX_SIDE).then(|| {
+            format!(
+                "ICO decodes back {} px wide, over {ICO_MAX_SIDE}",
+                back.width
+            )
+        })
+    } else {
+        ((back.width, back.height) != (out.width, out.height)).then(|| {
+            format!(
+                "output says {}x{} but decodes back as {}x{}",
+                out.width, out.height, back.width, back.height
+            )
+        })
+    };
+    problem.into_iter().collect()
+}
+
+fn conversion_problems(row: &Row, target: Format, bytes: &[u8]) -> Vec<String> {
+    let options = Options {
+        to: Some(target),
+        ..Default::default()
+    };
+    let out = match pixdrop::convert(bytes, &options, &Limits::default()) {
+        Ok(out) => out,
+        Err(error) => return vec![format!("conversion failed `{}`: {error}", error.code())],
+    };
+    let mut problems = Vec::new();
+    if out.format != target {
+        problems.push(format!("output format is {}", out.format));
+    }
+    if target != Format::Ico {
+        problems.extend(row.size_problem(out.width, out.height));
+    }
+    if target == Format::Pdf {
+        problems.extend(pdf_problems(&out));
+    } else {
+        problems.extend(decoded_back_problems(target, &out));
+    }
+    problems
+}
+
+fn check_conversion(dir: &Path, row: &Row, target: Format) -> Checked {
+    let label = format!("{} -> {target}", row.path);
+    let (elapsed, problems) = match read_verified(dir, row) {
+        Ok(bytes) => {
+            let owned = row.clone();
+            bounded(&label, move || conversion_problems(&owned, target, &bytes))
+        }
+        Err(problem) => (Duration::ZERO, vec![problem]),
+    };
+    Checked {
+        label,
+        elapsed,
+        problems,
+    }
+}
+
+#[test]
+fn decodable_rows_convert_to_every_writable_format() {
+    let Some((dir, rows)) = corpus() else {
+        return;
+    };
+    let decodable: Vec<Row> = judgeable(rows)
+        .into_iter()
+        .filter(|row| row.expected == Expected::DecodeOk)
+        .collect();
+    let jobs = round_robin_targets(&decodable);
+    for format in Format::ALL.into_iter().filter(|f| f.writable()) {
+        assert!(
+            jobs.iter().any(|(_, target)| *target == format),
+            "no decodable row was given {format} as its target"
+        );
+    }
+    let checked = in_parallel(&jobs, |(row, target)| check_conversion(&dir, row, *target));
+    assert_all_passed("conversions (round-robin targets)", &checked);
+}
