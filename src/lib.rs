@@ -6,19 +6,26 @@
 //! - [`limits`]: bytes, pixels, frames and time one conversion may cost.
 //! - [`convert`]: sniff, decode, transform, encode; sync and pure.
 //! - [`pool`]: the bounded CPU pool every conversion runs on.
+//! - [`store`]: the ephemeral store, the only place bytes are held.
+//! - [`links`]: signed, expiring download links.
+//! - [`job`]: `Core::run`, the one Job → Reply path every front end uses.
 //! - [`error`]: [`UserError`], the one error a user ever sees.
 
 pub mod color;
 pub mod convert;
 pub mod error;
+pub mod job;
 pub mod limits;
+pub mod links;
 pub mod options;
 pub mod pool;
 mod reference;
 pub mod size;
+pub mod store;
 
 pub use convert::{Format, Output, convert, info};
 pub use error::UserError;
+pub use job::{Core, Job, Platform, Reply};
 pub use limits::Limits;
 pub use options::Options;
 pub use size::ByteSize;

@@ -12,11 +12,12 @@
 
 use std::any::Any;
 use std::collections::HashMap;
+use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use pixdrop::convert::{Format, Sniffed, sniff};
@@ -24,8 +25,17 @@ use pixdrop::{Limits, Options, Output, UserError};
 use sha2::{Digest, Sha256};
 
 const TIME_LIMIT: Duration = Duration::from_secs(10);
+const HANG_LIMIT: Duration = Duration::from_secs(300);
 const WORKERS: usize = 2;
 const ICO_MAX_SIDE: u32 = 256;
+
+/// The tests take turns: each keeps `WORKERS` cores busy on its own, and
+/// running them together would stretch every row's time.
+static MACHINE: Mutex<()> = Mutex::new(());
+
+fn take_turn() -> MutexGuard<'static, ()> {
+    MACHINE.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Expected {
@@ -68,6 +78,31 @@ struct Checked {
     problems: Vec<String>,
 }
 
+impl Checked {
+    fn new(label: String, outcome: Result<(Duration, Vec<String>), String>) -> Self {
+        let (elapsed, mut problems) =
+            outcome.unwrap_or_else(|problem| (Duration::ZERO, vec![problem]));
+        if elapsed > TIME_LIMIT {
+            problems.push(format!(
+                "took {:.1} s, over the {} s limit",
+                elapsed.as_secs_f64(),
+                TIME_LIMIT.as_secs()
+            ));
+        }
+        Self {
+            label,
+            elapsed,
+            problems,
+        }
+    }
+}
+
+/// Says what was skipped straight to stderr, past the test harness's
+/// capture, so that CI sees it even when the test passes.
+fn skipped(what: &str) {
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {what}");
+}
+
 fn corpus_dir() -> PathBuf {
     std::env::var_os("PIXDROP_CORPUS").map_or_else(
         || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")),
@@ -79,7 +114,7 @@ fn corpus_dir() -> PathBuf {
 fn corpus() -> Option<(PathBuf, Vec<Row>)> {
     let dir = corpus_dir();
     if !dir.is_dir() {
-        eprintln!("SKIPPED: corpus not found at {}", dir.display());
+        skipped(&format!("corpus not found at {}", dir.display()));
         return None;
     }
     let manifest = dir.join("MANIFEST.tsv");
@@ -137,7 +172,7 @@ fn judgeable(rows: Vec<Row>) -> Vec<Row> {
         return rows;
     }
     if rows.iter().any(Row::needs_libheif) {
-        eprintln!("SKIPPED: heic/avif rows (built without libheif)");
+        skipped("heic/avif rows (built without libheif)");
     }
     rows.into_iter()
         .filter(|row| !row.needs_libheif())
@@ -165,40 +200,34 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
         .unwrap_or_else(|| "a panic without a message".into())
 }
 
-/// Runs `job` on its own thread (named after the file, so a panic message
-/// names it) and waits at most `TIME_LIMIT`; a job still running then is
-/// abandoned and reported.
-fn bounded(
-    label: &str,
-    job: impl FnOnce() -> Vec<String> + Send + 'static,
-) -> (Duration, Vec<String>) {
-    let (sender, receiver) = mpsc::channel();
+fn timed<T>(job: impl FnOnce() -> T) -> (Duration, T) {
     let started = Instant::now();
+    let value = job();
+    (started.elapsed(), value)
+}
+
+/// Runs `job` on its own thread, named after the file so that a panic
+/// message names it. A job over `TIME_LIMIT` is still waited for, so that it
+/// cannot slow the rows after it, until `HANG_LIMIT`; then it is abandoned.
+fn bounded<T: Send + 'static>(
+    label: &str,
+    job: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, String> {
+    let (sender, receiver) = mpsc::channel();
     std::thread::Builder::new()
         .name(label.to_string())
         .spawn(move || {
-            let outcome = catch_unwind(AssertUnwindSafe(job));
-            let _ = sender.send(outcome);
+            let _ = sender.send(catch_unwind(AssertUnwindSafe(job)));
         })
         .expect("spawn a conversion thread");
-    let outcome = receiver.recv_timeout(TIME_LIMIT);
-    let elapsed = started.elapsed();
-    let mut problems = match outcome {
-        Ok(Ok(problems)) => problems,
-        Ok(Err(payload)) => vec![format!("panicked: {}", panic_message(&*payload))],
-        Err(_) => vec![format!(
-            "still running after {} s (abandoned)",
-            TIME_LIMIT.as_secs()
-        )],
-    };
-    if elapsed > TIME_LIMIT && problems.is_empty() {
-        problems.push(format!(
-            "took {:.1} s, over the {} s limit",
-            elapsed.as_secs_f64(),
-            TIME_LIMIT.as_secs()
-        ));
+    match receiver.recv_timeout(HANG_LIMIT) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(payload)) => Err(format!("panicked: {}", panic_message(&*payload))),
+        Err(_) => Err(format!(
+            "hung: still running after {} s (abandoned)",
+            HANG_LIMIT.as_secs()
+        )),
     }
-    (elapsed, problems)
 }
 
 /// Runs `check` over `items` on `WORKERS` threads, results in input order.
@@ -215,13 +244,13 @@ fn in_parallel<T: Sync>(items: &[T], check: impl Fn(&T) -> Checked + Sync) -> Ve
                     };
                     let checked = check(item);
                     done.lock()
-                        .unwrap_or_else(|e| e.into_inner())
+                        .unwrap_or_else(PoisonError::into_inner)
                         .push((index, checked));
                 }
             });
         }
     });
-    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut done = done.into_inner().unwrap_or_else(PoisonError::into_inner);
     done.sort_by_key(|(index, _)| *index);
     done.into_iter().map(|(_, checked)| checked).collect()
 }
@@ -276,28 +305,22 @@ fn expectation_problems(row: &Row, result: Result<Output, UserError>) -> Vec<Str
 }
 
 fn check_expectation(dir: &Path, row: &Row) -> Checked {
-    let (elapsed, problems) = match read_verified(dir, row) {
-        Ok(bytes) => {
-            let owned = row.clone();
-            bounded(&row.path, move || {
-                let png = Options {
-                    to: Some(Format::Png),
-                    ..Default::default()
-                };
-                expectation_problems(&owned, pixdrop::convert(&bytes, &png, &Limits::default()))
-            })
-        }
-        Err(problem) => (Duration::ZERO, vec![problem]),
-    };
-    Checked {
-        label: row.path.clone(),
-        elapsed,
-        problems,
-    }
+    let outcome = read_verified(dir, row).and_then(|bytes| {
+        let png = Options {
+            to: Some(Format::Png),
+            ..Default::default()
+        };
+        bounded(&row.path, move || {
+            timed(|| pixdrop::convert(&bytes, &png, &Limits::default()))
+        })
+    });
+    let outcome = outcome.map(|(elapsed, result)| (elapsed, expectation_problems(row, result)));
+    Checked::new(row.path.clone(), outcome)
 }
 
 #[test]
 fn every_row_meets_its_expectation_when_converted_to_png() {
+    let _turn = take_turn();
     let Some((dir, rows)) = corpus() else {
         return;
     };
@@ -372,14 +395,18 @@ fn decoded_back_problems(target: Format, out: &Output) -> Vec<String> {
     problem.into_iter().collect()
 }
 
-fn conversion_problems(row: &Row, target: Format, bytes: &[u8]) -> Vec<String> {
+fn conversion_problems(row: &Row, target: Format, bytes: &[u8]) -> (Duration, Vec<String>) {
     let options = Options {
         to: Some(target),
         ..Default::default()
     };
-    let out = match pixdrop::convert(bytes, &options, &Limits::default()) {
+    let (elapsed, result) = timed(|| pixdrop::convert(bytes, &options, &Limits::default()));
+    let out = match result {
         Ok(out) => out,
-        Err(error) => return vec![format!("conversion failed `{}`: {error}", error.code())],
+        Err(error) => {
+            let problem = format!("conversion failed `{}`: {error}", error.code());
+            return (elapsed, vec![problem]);
+        }
     };
     let mut problems = Vec::new();
     if out.format != target {
@@ -393,27 +420,20 @@ fn conversion_problems(row: &Row, target: Format, bytes: &[u8]) -> Vec<String> {
     } else {
         problems.extend(decoded_back_problems(target, &out));
     }
-    problems
+    (elapsed, problems)
 }
 
 fn check_conversion(dir: &Path, row: &Row, target: Format) -> Checked {
     let label = format!("{} -> {target}", row.path);
-    let (elapsed, problems) = match read_verified(dir, row) {
-        Ok(bytes) => {
-            let owned = row.clone();
-            bounded(&label, move || conversion_problems(&owned, target, &bytes))
-        }
-        Err(problem) => (Duration::ZERO, vec![problem]),
-    };
-    Checked {
-        label,
-        elapsed,
-        problems,
-    }
+    let owned = row.clone();
+    let outcome = read_verified(dir, row)
+        .and_then(|bytes| bounded(&label, move || conversion_problems(&owned, target, &bytes)));
+    Checked::new(label, outcome)
 }
 
 #[test]
 fn decodable_rows_convert_to_every_writable_format() {
+    let _turn = take_turn();
     let Some((dir, rows)) = corpus() else {
         return;
     };

@@ -25,6 +25,8 @@ pub struct Config {
     pub max_memory: u64,
     pub database_url: String,
     pub redis_url: Option<Secret>,
+    /// Conversions per minute one client address may start on the web API.
+    pub rate_per_minute: u32,
 }
 
 /// A credential; never printed.
@@ -89,6 +91,9 @@ impl Config {
             max_memory: parse(&get, "PIXDROP_MAX_MEMORY", "1073741824", byte_count)?,
             database_url: get("DATABASE_URL").unwrap_or_else(|| "sqlite://pixdrop.db".into()),
             redis_url: get("REDIS_URL").map(Secret),
+            rate_per_minute: parse(&get, "PIXDROP_RATE_LIMIT", "60", count)?
+                .try_into()
+                .unwrap_or(u32::MAX),
         })
     }
 }

@@ -2,14 +2,11 @@
 //! either a one-shot CLI command or the service. User errors exit with
 //! status 2 and one line on stderr.
 
-mod cli;
-mod config;
-
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-
-use config::Config;
+use pixdrop_bots::cli;
+use pixdrop_bots::config::Config;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -98,11 +95,7 @@ fn init_logging(serving: bool) {
 
 fn serve(config: Config) -> Result<(), cli::CliError> {
     let runtime = tokio::runtime::Runtime::new().map_err(|e| cli::CliError::Io(e.to_string()))?;
-    runtime.block_on(async {
-        tracing::info!(settings = %config.summary(), "starting");
-        tracing::info!("no front end is built yet; waiting for Ctrl-C");
-        let _ = tokio::signal::ctrl_c().await;
-        tracing::info!("shutting down");
-    });
-    Ok(())
+    runtime
+        .block_on(pixdrop_bots::service::run(config))
+        .map_err(cli::CliError::Io)
 }

@@ -1,0 +1,8 @@
+//! pixdrop's front ends: configuration, the command line, the service that
+//! wires the core to the web (and, later, the chat platforms). The binary
+//! in `main.rs` only parses arguments and calls in here.
+
+pub mod cli;
+pub mod config;
+pub mod service;
+pub mod web;

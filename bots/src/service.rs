@@ -1,0 +1,82 @@
+//! The running service: builds the shared `Core` from `Config` (store,
+//! sweeper, pool, link signer), starts the configured front ends, and stops
+//! them all on SIGTERM or Ctrl-C after in-flight work is done.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use pixdrop::links::Signer;
+use pixdrop::pool::Pool;
+use pixdrop::store::{MemoryStore, RedisStore, Store, memory};
+use pixdrop::Core;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::web::{self, AppState, Metrics, RateLimit};
+
+/// How often the in-memory store scans everything and forgets old
+/// tombstones; each entry is dropped at its own deadline regardless.
+const FULL_SWEEP_EVERY: Duration = Duration::from_secs(30);
+
+pub async fn core(config: &Config) -> Result<Core, String> {
+    let store = match &config.redis_url {
+        Some(url) => Store::Redis(
+            RedisStore::connect(&url.0, "pixdrop", config.max_memory, config.retention).await?,
+        ),
+        None => {
+            let store = Arc::new(MemoryStore::new(config.max_memory, config.retention));
+            memory::spawn_sweeper(store.clone(), FULL_SWEEP_EVERY);
+            Store::Memory(store)
+        }
+    };
+    let key = config.signing_key.as_ref().map(|k| k.0.as_bytes());
+    Ok(Core {
+        store,
+        pool: Pool::for_this_machine(),
+        limits: config.limits,
+        signer: Signer::new(key, &config.public_url),
+        retention: config.retention,
+    })
+}
+
+pub async fn run(config: Config) -> Result<(), String> {
+    tracing::info!(settings = %config.summary(), "starting");
+    let core = core(&config).await?;
+    let state = AppState {
+        core,
+        metrics: Arc::new(Metrics::default()),
+        rate: Arc::new(RateLimit::per_minute(config.rate_per_minute)),
+    };
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| format!("PIXDROP_BIND: can't listen on {}: {e}", config.bind))?;
+    tracing::info!(address = %config.bind, "web front end listening");
+    web::serve(listener, state, shutdown_signal())
+        .await
+        .map_err(|e| format!("web server stopped: {e}"))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,170 @@
+//! `POST /api/convert` and `GET /api/formats`. The body is the image, raw or
+//! as the first file of a multipart form; options come from the query in
+//! the shared word grammar. The answer is JSON describing a held result, or
+//! the bytes themselves with `Accept: image/*` or `?download=1`.
+
+use std::time::Instant as StdInstant;
+
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use pixdrop::convert::Format;
+use pixdrop::{ByteSize, Job, Options, Platform, UserError};
+use serde_json::json;
+
+use super::AppState;
+use super::errors::ApiError;
+
+pub async fn convert(
+    State(state): State<AppState>,
+    Query(query): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let started = StdInstant::now();
+    let result = run(&state, &query, &headers, body).await;
+    let input = result.as_ref().ok().map(|(reply, _)| reply.input.format);
+    let output = result.as_ref().ok().map(|(reply, _)| reply.format);
+    let outcome = result.as_ref().err().map_or("ok", |e| e.0.code());
+    state.metrics.conversion(input, output, outcome, started.elapsed());
+    match result {
+        Ok((reply, wants_bytes)) if wants_bytes => {
+            download_response(&reply.bytes, reply.format, &reply.file_name(), reply.expires_at)
+        }
+        Ok((reply, _)) => Json(json!({
+            "id": reply.id.to_string(),
+            "url": reply.link,
+            "expires_at": reply.expires_at,
+            "format": reply.format.name(),
+            "bytes": reply.bytes.len(),
+            "width": reply.width,
+            "height": reply.height,
+            "frames": reply.frames,
+            "input": {
+                "format": reply.input.format.name(),
+                "bytes": reply.input.bytes,
+                "width": reply.input.width,
+                "height": reply.input.height,
+                "frames": reply.input.frames,
+            },
+            "notes": reply.notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        }))
+        .into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn run(
+    state: &AppState,
+    query: &[(String, String)],
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(pixdrop::Reply, bool), ApiError> {
+    let received = tokio::time::Instant::now();
+    let options = Options::parse_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let wants_bytes = query.iter().any(|(k, v)| k == "download" && v != "0")
+        || headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.starts_with("image/") || accept.starts_with("application/pdf"));
+    let limit = state.core.limits.max_input_bytes;
+    let bytes = read_body(body, headers, limit).await?;
+    let job = Job {
+        input: bytes,
+        options,
+        platform: Platform::Web,
+        received,
+    };
+    let reply = state.core.run(job).await?;
+    Ok((reply, wants_bytes))
+}
+
+/// The uploaded image: the raw body, or the first file part of a multipart
+/// form. Reading stops one byte past the limit.
+async fn read_body(body: Body, headers: &HeaderMap, limit: u64) -> Result<Bytes, UserError> {
+    let too_large = |size: u64| UserError::TooLarge {
+        size: ByteSize(size),
+        limit: ByteSize(limit),
+    };
+    if let Some(declared) = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+        && declared > limit + MULTIPART_OVERHEAD
+    {
+        return Err(too_large(declared));
+    }
+    let cap = usize::try_from(limit + MULTIPART_OVERHEAD).unwrap_or(usize::MAX);
+    let raw = axum::body::to_bytes(body, cap)
+        .await
+        .map_err(|_| too_large(limit + 1))?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let bytes = match multer::parse_boundary(content_type) {
+        Ok(boundary) => first_file(raw, boundary).await?,
+        Err(_) => raw,
+    };
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    if bytes.is_empty() {
+        return Err(UserError::bad_options(
+            "Send an image in the request body, or as the `file` field of a form.",
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Room for multipart boundaries and headers around the file itself.
+const MULTIPART_OVERHEAD: u64 = 64 * 1024;
+
+async fn first_file(raw: Bytes, boundary: String) -> Result<Bytes, UserError> {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(raw) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    let malformed = |_| UserError::bad_options("The upload form could not be read; send the image as a `file` field.");
+    while let Some(field) = form.next_field().await.map_err(malformed)? {
+        if field.file_name().is_some() || field.name() == Some("file") {
+            return field.bytes().await.map_err(malformed);
+        }
+    }
+    Err(UserError::bad_options(
+        "The form had no file in it; send the image as a `file` field.",
+    ))
+}
+
+pub fn download_response(bytes: &Bytes, format: Format, file_name: &str, expires_at: u64) -> Response {
+    let remaining = expires_at.saturating_sub(pixdrop::store::unix_now());
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, format.mime().to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+            (header::CACHE_CONTROL, format!("private, max-age={remaining}")),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes.clone(),
+    )
+        .into_response()
+}
+
+pub async fn formats() -> Json<serde_json::Value> {
+    let formats: Vec<_> = Format::ALL
+        .iter()
+        .map(|f| {
+            json!({
+                "name": f.name(),
+                "read": f.readable(),
+                "write": f.writable(),
+                "mime": f.mime(),
+                "extension": f.extension(),
+            })
+        })
+        .collect();
+    Json(json!({ "formats": formats }))
+}

@@ -1,0 +1,52 @@
+//! How a `UserError` leaves the API: one status per error kind, and a JSON
+//! body `{error: <code>, message: <sentence>}`. The only place that maps
+//! errors to HTTP.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use pixdrop::UserError;
+use serde_json::json;
+
+pub struct ApiError(pub UserError);
+
+impl From<UserError> for ApiError {
+    fn from(error: UserError) -> Self {
+        Self(error)
+    }
+}
+
+pub fn status(error: &UserError) -> StatusCode {
+    match error {
+        UserError::UnsupportedFormat { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        UserError::CannotWrite { .. } | UserError::BadOptions { .. } => StatusCode::BAD_REQUEST,
+        UserError::TooLarge { .. }
+        | UserError::TooManyPixels { .. }
+        | UserError::TooManyFrames { .. }
+        | UserError::TooComplex => StatusCode::PAYLOAD_TOO_LARGE,
+        UserError::Corrupt { .. } | UserError::TargetUnreachable { .. } => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        UserError::Timeout { .. } | UserError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+        UserError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = status(&self.0);
+        let body = Json(json!({ "error": self.0.code(), "message": self.0.to_string() }));
+        let mut response = (status, body).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        }
+        response
+    }
+}
+
+/// A JSON error that is not a conversion error (rate limits, links).
+pub fn plain(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, Json(json!({ "error": code, "message": message }))).into_response()
+}

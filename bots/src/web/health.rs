@@ -1,0 +1,29 @@
+//! `/healthz` (the process answers), `/readyz` (the store can be reached)
+//! and `/metrics` (Prometheus text).
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+
+pub async fn live() -> &'static str {
+    "ok\n"
+}
+
+pub async fn ready(State(state): State<AppState>) -> Response {
+    match state.core.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready\n").into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "store unreachable\n").into_response(),
+    }
+}
+
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let stats = state.core.store.stats().await.unwrap_or_default();
+    let text = state.metrics.render(&stats, state.core.pool.depth());
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        text,
+    )
+        .into_response()
+}

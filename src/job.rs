@@ -1,0 +1,109 @@
+//! The one path every front end takes: a `Job` (bytes that arrived, option
+//! words, where they came from) goes through `Core::run` and comes back as a
+//! `Reply` (the converted bytes, what was done, and a signed link valid
+//! until the bytes are gone). Adapters only fetch the input and deliver the
+//! reply; they never decode, encode or touch the store's internals.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::time::Instant;
+
+use crate::UserError;
+use crate::convert::{self, InputSummary, Note};
+use crate::links::Signer;
+use crate::limits::Limits;
+use crate::options::Options;
+use crate::pool::Pool;
+use crate::store::{FileId, Store};
+use crate::Format;
+
+/// Which front end a job came through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    Telegram,
+    Discord,
+    Web,
+    Cli,
+}
+
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub input: Bytes,
+    pub options: Options,
+    pub platform: Platform,
+    /// When the input's bytes arrived: the retention clock starts here.
+    pub received: Instant,
+}
+
+/// A finished job, everything a front end needs to answer.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub id: FileId,
+    pub bytes: Bytes,
+    pub format: Format,
+    pub width: u32,
+    pub height: u32,
+    pub frames: u32,
+    pub input: InputSummary,
+    pub notes: Vec<Note>,
+    /// Signed download link, valid until `expires_at`.
+    pub link: String,
+    /// Unix seconds when the result is gone from memory.
+    pub expires_at: u64,
+}
+
+impl Reply {
+    /// `pixdrop-<id8>.<ext>`: the name results are delivered under; it says
+    /// nothing about the file the user sent.
+    pub fn file_name(&self) -> String {
+        format!("pixdrop-{}.{}", self.id.short(), self.format.extension())
+    }
+}
+
+/// What a running pixdrop shares between front ends.
+#[derive(Clone)]
+pub struct Core {
+    pub store: Store,
+    pub pool: Pool,
+    pub limits: Limits,
+    pub signer: Signer,
+    pub retention: Duration,
+}
+
+impl Core {
+    pub async fn run(&self, job: Job) -> Result<Reply, UserError> {
+        self.limits.check_input_bytes(job.input.len() as u64)?;
+        let limits = self.limits;
+        let Job {
+            input,
+            options,
+            received,
+            ..
+        } = job;
+        let output = self
+            .pool
+            .run(move || convert::convert(&input, &options, &limits))
+            .await?;
+        let remaining = self.retention.saturating_sub(received.elapsed());
+        if remaining.is_zero() {
+            return Err(UserError::Timeout {
+                seconds: self.retention.as_secs(),
+            });
+        }
+        let bytes = Bytes::from(output.bytes);
+        let (id, expires_at) = self.store.put(bytes.clone(), output.format, remaining).await?;
+        Ok(Reply {
+            id,
+            link: self.signer.url(id, expires_at),
+            bytes,
+            format: output.format,
+            width: output.width,
+            height: output.height,
+            frames: output.frames,
+            input: output.input,
+            notes: output.notes,
+            expires_at,
+        })
+    }
+}
