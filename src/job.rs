@@ -9,14 +9,14 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::time::Instant;
 
+use crate::Format;
 use crate::UserError;
 use crate::convert::{self, InputSummary, Note};
-use crate::links::Signer;
 use crate::limits::Limits;
+use crate::links::Signer;
 use crate::options::Options;
 use crate::pool::Pool;
 use crate::store::{FileId, Store};
-use crate::Format;
 
 /// Which front end a job came through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +92,10 @@ impl Core {
             });
         }
         let bytes = Bytes::from(output.bytes);
-        let (id, expires_at) = self.store.put(bytes.clone(), output.format, remaining).await?;
+        let (id, expires_at) = self
+            .store
+            .put(bytes.clone(), output.format, remaining)
+            .await?;
         Ok(Reply {
             id,
             link: self.signer.url(id, expires_at),

@@ -24,7 +24,9 @@ pub enum LinkError {
 
 impl std::fmt::Debug for Signer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Signer").field("public_url", &self.public_url).finish_non_exhaustive()
+        f.debug_struct("Signer")
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
     }
 }
 
@@ -61,7 +63,13 @@ impl Signer {
 
     /// Checks the signature first (so an expired, forged link is still
     /// "forged"), then the expiry against `now` (unix seconds).
-    pub fn verify(&self, id: FileId, expires_at: u64, sig: &str, now: u64) -> Result<(), LinkError> {
+    pub fn verify(
+        &self,
+        id: FileId,
+        expires_at: u64,
+        sig: &str,
+        now: u64,
+    ) -> Result<(), LinkError> {
         let tag = decode_hex(sig).ok_or(LinkError::BadSignature)?;
         self.mac(id, expires_at)
             .verify_slice(&tag)
@@ -101,8 +109,15 @@ mod tests {
         let id = FileId::random();
         let sig = signer.sign(id, 1_000);
         assert_eq!(signer.verify(id, 1_000, &sig, 999), Ok(()));
-        assert_eq!(signer.verify(id, 1_000, &sig, 1_000), Err(LinkError::Expired));
-        assert!(signer.url(id, 1_000).starts_with(&format!("http://x/d/{id}?exp=1000&sig=")));
+        assert_eq!(
+            signer.verify(id, 1_000, &sig, 1_000),
+            Err(LinkError::Expired)
+        );
+        assert!(
+            signer
+                .url(id, 1_000)
+                .starts_with(&format!("http://x/d/{id}?exp=1000&sig="))
+        );
     }
 
     #[test]
@@ -110,14 +125,29 @@ mod tests {
         let signer = Signer::new(Some(b"secret"), "http://x");
         let id = FileId::random();
         let sig = signer.sign(id, 1_000);
-        assert_eq!(signer.verify(id, 2_000, &sig, 0), Err(LinkError::BadSignature));
-        assert_eq!(signer.verify(FileId::random(), 1_000, &sig, 0), Err(LinkError::BadSignature));
+        assert_eq!(
+            signer.verify(id, 2_000, &sig, 0),
+            Err(LinkError::BadSignature)
+        );
+        assert_eq!(
+            signer.verify(FileId::random(), 1_000, &sig, 0),
+            Err(LinkError::BadSignature)
+        );
         let mut flipped = sig.clone().into_bytes();
         flipped[0] = if flipped[0] == b'0' { b'1' } else { b'0' };
         let flipped = String::from_utf8(flipped).unwrap();
-        assert_eq!(signer.verify(id, 1_000, &flipped, 0), Err(LinkError::BadSignature));
-        assert_eq!(signer.verify(id, 1_000, "zz", 0), Err(LinkError::BadSignature));
+        assert_eq!(
+            signer.verify(id, 1_000, &flipped, 0),
+            Err(LinkError::BadSignature)
+        );
+        assert_eq!(
+            signer.verify(id, 1_000, "zz", 0),
+            Err(LinkError::BadSignature)
+        );
         let other = Signer::new(None, "http://x");
-        assert_eq!(other.verify(id, 1_000, &sig, 0), Err(LinkError::BadSignature));
+        assert_eq!(
+            other.verify(id, 1_000, &sig, 0),
+            Err(LinkError::BadSignature)
+        );
     }
 }

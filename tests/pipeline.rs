@@ -38,7 +38,9 @@ fn png(image: &RgbaImage) -> Vec<u8> {
 }
 
 fn decode(bytes: &[u8]) -> RgbaImage {
-    image::load_from_memory(bytes).expect("output decodes").to_rgba8()
+    image::load_from_memory(bytes)
+        .expect("output decodes")
+        .to_rgba8()
 }
 
 fn is_red(px: &Rgba<u8>) -> bool {
@@ -55,7 +57,12 @@ fn jpeg_with_orientation_6(image: &RgbaImage) -> Vec<u8> {
     let mut encoder = jpeg_encoder_for_tests(&mut out);
     encoder.add_exif_metadata(&exif).unwrap();
     encoder
-        .encode(rgb.as_raw(), rgb.width() as u16, rgb.height() as u16, jpeg_encoder::ColorType::Rgb)
+        .encode(
+            rgb.as_raw(),
+            rgb.width() as u16,
+            rgb.height() as u16,
+            jpeg_encoder::ColorType::Rgb,
+        )
         .unwrap();
     out
 }
@@ -71,7 +78,10 @@ fn exif_orientation_turns_the_image_upright() {
     assert_eq!((out.width, out.height), (40, 80));
     assert!(out.notes.contains(&Note::Oriented));
     let image = decode(&out.bytes);
-    assert!(is_red(image.get_pixel(35, 5)), "top-left block moves to the top-right");
+    assert!(
+        is_red(image.get_pixel(35, 5)),
+        "top-left block moves to the top-right"
+    );
     assert!(!is_red(image.get_pixel(5, 5)));
 
     let kept = run(&jpeg, "png no-orient").unwrap();
@@ -84,7 +94,10 @@ fn ops_run_in_contract_order() {
     let out = run(&source, "png crop=50x30+0+0 rotate=90 flip=h").unwrap();
     assert_eq!((out.width, out.height), (30, 50));
     let image = decode(&out.bytes);
-    assert!(is_red(image.get_pixel(2, 2)), "rotate then mirror brings the block back to the top-left");
+    assert!(
+        is_red(image.get_pixel(2, 2)),
+        "rotate then mirror brings the block back to the top-left"
+    );
     assert!(!is_red(image.get_pixel(27, 47)));
 }
 
@@ -105,9 +118,16 @@ fn transparency_is_laid_on_the_background_for_jpeg() {
     let out = run(&source, "jpeg bg=#0000ff").unwrap();
     assert!(out.notes.iter().any(|n| matches!(n, Note::Flattened(_))));
     let bottom = *decode(&out.bytes).get_pixel(20, 39);
-    assert!(bottom[2] > 200 && bottom[0] < 60, "bottom quarter is blue, got {bottom:?}");
+    assert!(
+        bottom[2] > 200 && bottom[0] < 60,
+        "bottom quarter is blue, got {bottom:?}"
+    );
     let png_out = run(&source, "png").unwrap();
-    assert_eq!(decode(&png_out.bytes).get_pixel(20, 39)[3], 0, "PNG keeps alpha");
+    assert_eq!(
+        decode(&png_out.bytes).get_pixel(20, 39)[3],
+        0,
+        "PNG keeps alpha"
+    );
 }
 
 #[test]
@@ -123,7 +143,11 @@ fn a_byte_target_is_met_or_refused() {
     let source = png(&noisy);
     let out = run(&source, "jpeg max=60KB").unwrap();
     assert!(out.bytes.len() <= 60_000, "{} bytes", out.bytes.len());
-    assert!(out.notes.iter().any(|n| matches!(n, Note::QualityLowered { .. } | Note::ShrunkToFit { .. })));
+    assert!(
+        out.notes
+            .iter()
+            .any(|n| matches!(n, Note::QualityLowered { .. } | Note::ShrunkToFit { .. }))
+    );
 
     assert!(source.len() > 300_000, "the noise does not compress");
     let png_out = run(&source, "png max=100KB").unwrap();
@@ -131,7 +155,12 @@ fn a_byte_target_is_met_or_refused() {
     assert!(png_out.width < 600);
 
     let err = run(&source, "png max=1KB").unwrap_err();
-    assert_eq!(err, UserError::TargetUnreachable { target: ByteSize(1_000) });
+    assert_eq!(
+        err,
+        UserError::TargetUnreachable {
+            target: ByteSize(1_000)
+        }
+    );
 }
 
 fn animation(frames: u32) -> Vec<u8> {
@@ -184,9 +213,14 @@ fn every_writable_format_round_trips() {
         if !format.readable() {
             continue;
         }
-        let info = pixdrop::info(&out.bytes, &Limits::default()).unwrap_or_else(|e| panic!("{format}: {e}"));
+        let info = pixdrop::info(&out.bytes, &Limits::default())
+            .unwrap_or_else(|e| panic!("{format}: {e}"));
         if format == Format::Ico {
-            assert_eq!((info.width, info.height), (64, 64), "the largest icon entry");
+            assert_eq!(
+                (info.width, info.height),
+                (64, 64),
+                "the largest icon entry"
+            );
         } else {
             assert_eq!((info.width, info.height), (64, 48), "{format}");
         }
@@ -204,7 +238,10 @@ fn metadata_is_stripped_unless_kept() {
     let kept = run(&jpeg, "jpeg keep-metadata").unwrap();
     let info = pixdrop::info(&kept.bytes, &Limits::default()).unwrap();
     assert!(info.exif_bytes.is_some());
-    assert_eq!(info.orientation, None, "pixels were turned, so the tag says upright");
+    assert_eq!(
+        info.orientation, None,
+        "pixels were turned, so the tag says upright"
+    );
     assert_eq!((info.width, info.height), (20, 40));
 }
 
@@ -222,7 +259,9 @@ fn limits_refuse_before_decoding() {
         ..Limits::default()
     };
     assert_eq!(
-        pixdrop::convert(&source, &Options::default(), &tiny).unwrap_err().code(),
+        pixdrop::convert(&source, &Options::default(), &tiny)
+            .unwrap_err()
+            .code(),
         "too-large"
     );
     let few_frames = Limits {

@@ -18,10 +18,17 @@ const RETENTION: Duration = Duration::from_secs(2);
 
 async fn expiry_is_checked_on_read<B: Backend>(store: &B, wait: impl AsyncFn(Duration)) {
     let (id, expires_at) = store
-        .put(Bytes::from_static(b"abc"), Format::Png, Duration::from_secs(3600))
+        .put(
+            Bytes::from_static(b"abc"),
+            Format::Png,
+            Duration::from_secs(3600),
+        )
         .await
         .unwrap();
-    assert!(expires_at <= pixdrop::store::unix_now() + RETENTION.as_secs(), "capped at retention");
+    assert!(
+        expires_at <= pixdrop::store::unix_now() + RETENTION.as_secs(),
+        "capped at retention"
+    );
     match store.get(id).await.unwrap() {
         Lookup::Found(held) => {
             assert_eq!(held.bytes, Bytes::from_static(b"abc"));
@@ -35,7 +42,10 @@ async fn expiry_is_checked_on_read<B: Backend>(store: &B, wait: impl AsyncFn(Dur
 }
 
 async fn removal_is_gone_not_never<B: Backend>(store: &B) {
-    let (id, _) = store.put(Bytes::from_static(b"x"), Format::Gif, RETENTION).await.unwrap();
+    let (id, _) = store
+        .put(Bytes::from_static(b"x"), Format::Gif, RETENTION)
+        .await
+        .unwrap();
     store.remove(id).await.unwrap();
     assert_eq!(store.get(id).await.unwrap(), Lookup::Gone);
 }
@@ -46,7 +56,10 @@ async fn many_tasks_at_once<B: Backend + 'static>(store: Arc<B>) {
             let store = store.clone();
             tokio::spawn(async move {
                 let bytes = Bytes::from(vec![i; 1000]);
-                let (id, _) = store.put(bytes.clone(), Format::Webp, RETENTION).await.unwrap();
+                let (id, _) = store
+                    .put(bytes.clone(), Format::Webp, RETENTION)
+                    .await
+                    .unwrap();
                 match store.get(id).await.unwrap() {
                     Lookup::Found(held) => assert_eq!(held.bytes, bytes),
                     other => panic!("task {i}: {other:?}"),
@@ -82,9 +95,16 @@ async fn memory_store_serves_many_tasks() {
 async fn the_sweeper_frees_memory_at_the_deadline_without_a_read() {
     let store = Arc::new(memory(1 << 20));
     let sweeper = pixdrop::store::memory::spawn_sweeper(store.clone(), Duration::from_secs(3600));
-    store.put(Bytes::from(vec![0; 500]), Format::Png, RETENTION).await.unwrap();
+    store
+        .put(Bytes::from(vec![0; 500]), Format::Png, RETENTION)
+        .await
+        .unwrap();
     tokio::time::sleep(RETENTION - Duration::from_millis(1)).await;
-    assert_eq!(store.stats().await.unwrap().bytes, 500, "held until its deadline");
+    assert_eq!(
+        store.stats().await.unwrap().bytes,
+        500,
+        "held until its deadline"
+    );
     tokio::time::sleep(Duration::from_millis(2)).await;
     let stats = store.stats().await.unwrap();
     assert_eq!((stats.bytes, stats.entries, stats.expired_total), (0, 0, 1));
@@ -94,49 +114,79 @@ async fn the_sweeper_frees_memory_at_the_deadline_without_a_read() {
 #[tokio::test]
 async fn memory_cap_refuses_instead_of_evicting() {
     let store = memory(1_000);
-    let (first, _) = store.put(Bytes::from(vec![1; 600]), Format::Png, RETENTION).await.unwrap();
-    let refused = store.put(Bytes::from(vec![2; 600]), Format::Png, RETENTION).await;
+    let (first, _) = store
+        .put(Bytes::from(vec![1; 600]), Format::Png, RETENTION)
+        .await
+        .unwrap();
+    let refused = store
+        .put(Bytes::from(vec![2; 600]), Format::Png, RETENTION)
+        .await;
     assert_eq!(refused, Err(UserError::Busy));
-    assert!(matches!(store.get(first).await.unwrap(), Lookup::Found(_)), "nobody's result was evicted");
+    assert!(
+        matches!(store.get(first).await.unwrap(), Lookup::Found(_)),
+        "nobody's result was evicted"
+    );
     assert_eq!(store.stats().await.unwrap().refused_total, 1);
     store.remove(first).await.unwrap();
-    assert!(store.put(Bytes::from(vec![2; 600]), Format::Png, RETENTION).await.is_ok());
+    assert!(
+        store
+            .put(Bytes::from(vec![2; 600]), Format::Png, RETENTION)
+            .await
+            .is_ok()
+    );
 }
 
 async fn redis(max_bytes: u64) -> Option<(RedisStore, support::RedisServer)> {
     let server = support::RedisServer::find_or_start()?;
     let prefix = format!("test-{}", FileId::random());
-    let store = RedisStore::connect(&server.url, &prefix, max_bytes, RETENTION).await.unwrap();
+    let store = RedisStore::connect(&server.url, &prefix, max_bytes, RETENTION)
+        .await
+        .unwrap();
     Some((store, server))
 }
 
 #[tokio::test]
 async fn redis_store_expires_on_read() {
-    let Some((store, _server)) = redis(u64::MAX).await else { return };
+    let Some((store, _server)) = redis(u64::MAX).await else {
+        return;
+    };
     expiry_is_checked_on_read(&store, async |d| tokio::time::sleep(d).await).await;
 }
 
 #[tokio::test]
 async fn redis_store_remembers_removed_ids() {
-    let Some((store, _server)) = redis(u64::MAX).await else { return };
+    let Some((store, _server)) = redis(u64::MAX).await else {
+        return;
+    };
     removal_is_gone_not_never(&store).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn redis_store_serves_many_tasks() {
-    let Some((store, _server)) = redis(u64::MAX).await else { return };
+    let Some((store, _server)) = redis(u64::MAX).await else {
+        return;
+    };
     many_tasks_at_once(Arc::new(store)).await;
 }
 
 #[tokio::test]
 async fn redis_memory_cap_refuses_instead_of_evicting() {
-    let Some((probe, server)) = redis(u64::MAX).await else { return };
+    let Some((probe, server)) = redis(u64::MAX).await else {
+        return;
+    };
     let used = probe.stats().await.unwrap().bytes;
     drop(probe);
     let prefix = format!("test-{}", FileId::random());
-    let store = RedisStore::connect(&server.url, &prefix, used + 3_000_000, RETENTION).await.unwrap();
-    let (first, _) = store.put(Bytes::from(vec![1; 2_000_000]), Format::Png, RETENTION).await.unwrap();
-    let refused = store.put(Bytes::from(vec![2; 2_000_000]), Format::Png, RETENTION).await;
+    let store = RedisStore::connect(&server.url, &prefix, used + 3_000_000, RETENTION)
+        .await
+        .unwrap();
+    let (first, _) = store
+        .put(Bytes::from(vec![1; 2_000_000]), Format::Png, RETENTION)
+        .await
+        .unwrap();
+    let refused = store
+        .put(Bytes::from(vec![2; 2_000_000]), Format::Png, RETENTION)
+        .await;
     assert_eq!(refused, Err(UserError::Busy));
     assert!(matches!(store.get(first).await.unwrap(), Lookup::Found(_)));
 }

@@ -112,9 +112,17 @@ impl Config {
             self.telegram_api_url,
             on(self.discord_token.is_some()),
             self.discord_api_url.as_deref().unwrap_or("discord.com"),
-            if self.redis_url.is_some() { "redis" } else { "memory" },
+            if self.redis_url.is_some() {
+                "redis"
+            } else {
+                "memory"
+            },
             scheme(&self.database_url),
-            if self.signing_key.is_some() { "configured" } else { "random" },
+            if self.signing_key.is_some() {
+                "configured"
+            } else {
+                "random"
+            },
             self.max_memory,
             self.limits,
         )

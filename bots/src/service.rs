@@ -5,10 +5,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use pixdrop::Core;
 use pixdrop::links::Signer;
 use pixdrop::pool::Pool;
 use pixdrop::store::{MemoryStore, RedisStore, Store, memory};
-use pixdrop::Core;
 use tokio::net::TcpListener;
 
 use crate::config::Config;

@@ -26,7 +26,11 @@ fn empty_dir() -> PathBuf {
 
 #[tokio::test]
 async fn serving_writes_nothing_to_disk_and_stops_on_sigterm() {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let workdir = empty_dir();
     let missing_tmp = workdir.join("no-such-tmp");
     let mut child = Command::new(env!("CARGO_BIN_EXE_pixdrop"))

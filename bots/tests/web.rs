@@ -45,11 +45,20 @@ fn png() -> Vec<u8> {
     out.into_inner()
 }
 
-async fn send(state: &AppState, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+async fn send(
+    state: &AppState,
+    request: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     let response = web::app(state.clone()).oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
     (status, headers, body)
 }
 
@@ -62,12 +71,15 @@ fn get(uri: &str) -> Request<Body> {
 }
 
 fn json(body: &[u8]) -> Value {
-    serde_json::from_slice(body).unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(body)))
+    serde_json::from_slice(body)
+        .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(body)))
 }
 
 /// The path and query of a link the API handed out.
 fn path_of(url: &str) -> String {
-    url.strip_prefix("http://pixdrop.test").expect("link on the public URL").to_string()
+    url.strip_prefix("http://pixdrop.test")
+        .expect("link on the public URL")
+        .to_string()
 }
 
 #[tokio::test]
@@ -77,7 +89,10 @@ async fn convert_answers_json_and_the_link_downloads() {
     assert_eq!(status, StatusCode::OK);
     let answer = json(&body);
     assert_eq!(answer["format"], "webp");
-    assert_eq!((answer["width"].as_u64(), answer["height"].as_u64()), (Some(40), Some(30)));
+    assert_eq!(
+        (answer["width"].as_u64(), answer["height"].as_u64()),
+        (Some(40), Some(30))
+    );
     assert_eq!(answer["id"].as_str().unwrap().len(), 32);
     let url = answer["url"].as_str().unwrap();
 
@@ -90,7 +105,11 @@ async fn convert_answers_json_and_the_link_downloads() {
         format!("attachment; filename=\"pixdrop-{id8}.webp\"").as_str()
     );
     let cache = headers[header::CACHE_CONTROL].to_str().unwrap();
-    let max_age: u64 = cache.strip_prefix("private, max-age=").unwrap().parse().unwrap();
+    let max_age: u64 = cache
+        .strip_prefix("private, max-age=")
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((55..=60).contains(&max_age), "{cache}");
     assert_eq!(bytes.len() as u64, answer["bytes"].as_u64().unwrap());
     assert!(bytes.starts_with(b"RIFF"));
@@ -99,7 +118,8 @@ async fn convert_answers_json_and_the_link_downloads() {
 #[tokio::test]
 async fn download_or_accept_image_answers_the_bytes() {
     let state = default_state();
-    let (status, headers, bytes) = send(&state, post("/api/convert?to=jpeg&download=1", png())).await;
+    let (status, headers, bytes) =
+        send(&state, post("/api/convert?to=jpeg&download=1", png())).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "image/jpeg");
     assert!(bytes.starts_with(&[0xFF, 0xD8]));
@@ -134,35 +154,71 @@ async fn links_that_are_forged_or_unknown_are_refused() {
     let (_, _, body) = send(&state, post("/api/convert?to=png", png())).await;
     let url = json(&body)["url"].as_str().unwrap().to_string();
     let path = path_of(&url);
-    let tampered = format!("{}{}", &path[..path.len() - 1], if path.ends_with('0') { '1' } else { '0' });
+    let tampered = format!(
+        "{}{}",
+        &path[..path.len() - 1],
+        if path.ends_with('0') { '1' } else { '0' }
+    );
     assert_eq!(send(&state, get(&tampered)).await.0, StatusCode::FORBIDDEN);
     let unsigned = path.split('?').next().unwrap().to_string();
     assert_eq!(send(&state, get(&unsigned)).await.0, StatusCode::FORBIDDEN);
-    let never = state.core.signer.url(FileId::random(), pixdrop::store::unix_now() + 60);
+    let never = state
+        .core
+        .signer
+        .url(FileId::random(), pixdrop::store::unix_now() + 60);
     let (status, _, body) = send(&state, get(&path_of(&never))).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(json(&body)["error"], "not-found");
-    assert_eq!(send(&state, get("/d/not-an-id?exp=1&sig=00")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        send(&state, get("/d/not-an-id?exp=1&sig=00")).await.0,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
 async fn mistakes_get_json_errors_with_fitting_statuses() {
     let state = state(
         Duration::from_secs(60),
-        Limits { max_input_bytes: 2_000, ..Limits::default() },
+        Limits {
+            max_input_bytes: 2_000,
+            ..Limits::default()
+        },
         600,
     );
     let cases = [
-        (post("/api/convert?to=png", b"hello, not an image".to_vec()), StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-format"),
-        (post("/api/convert?to=png&quality=500", png()), StatusCode::BAD_REQUEST, "bad-options"),
-        (post("/api/convert?to=heic", png()), StatusCode::BAD_REQUEST, "cannot-write"),
-        (post("/api/convert?to=png", vec![0u8; 100_000]), StatusCode::PAYLOAD_TOO_LARGE, "too-large"),
-        (post("/api/convert?to=png", png()[..60].to_vec()), StatusCode::UNPROCESSABLE_ENTITY, "corrupt"),
+        (
+            post("/api/convert?to=png", b"hello, not an image".to_vec()),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-format",
+        ),
+        (
+            post("/api/convert?to=png&quality=500", png()),
+            StatusCode::BAD_REQUEST,
+            "bad-options",
+        ),
+        (
+            post("/api/convert?to=heic", png()),
+            StatusCode::BAD_REQUEST,
+            "cannot-write",
+        ),
+        (
+            post("/api/convert?to=png", vec![0u8; 100_000]),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+        ),
+        (
+            post("/api/convert?to=png", png()[..60].to_vec()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "corrupt",
+        ),
     ];
     for (request, expected_status, expected_code) in cases {
         let (status, _, body) = send(&state, request).await;
         let answer = json(&body);
-        assert_eq!((status, answer["error"].as_str().unwrap()), (expected_status, expected_code));
+        assert_eq!(
+            (status, answer["error"].as_str().unwrap()),
+            (expected_status, expected_code)
+        );
         assert!(answer["message"].as_str().unwrap().ends_with('.'));
     }
 }
@@ -176,7 +232,11 @@ async fn too_many_conversions_from_one_address_get_429() {
     }
     let (status, headers, body) = statuses.pop().unwrap();
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-    let wait: u64 = headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    let wait: u64 = headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(wait >= 1);
     assert_eq!(json(&body)["error"], "rate-limited");
 }
@@ -186,14 +246,23 @@ async fn page_formats_health_and_metrics_answer() {
     let state = default_state();
     let (status, headers, page) = send(&state, get("/")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     assert!(String::from_utf8_lossy(&page).contains("deleted within one hour"));
 
     let (_, _, body) = send(&state, get("/api/formats")).await;
     let formats = json(&body)["formats"].as_array().unwrap().clone();
     let heic = formats.iter().find(|f| f["name"] == "heic").unwrap();
     assert_eq!(heic["write"], false);
-    assert!(formats.iter().any(|f| f["name"] == "pdf" && f["write"] == true));
+    assert!(
+        formats
+            .iter()
+            .any(|f| f["name"] == "pdf" && f["write"] == true)
+    );
 
     assert_eq!(send(&state, get("/healthz")).await.0, StatusCode::OK);
     assert_eq!(send(&state, get("/readyz")).await.0, StatusCode::OK);
@@ -202,7 +271,11 @@ async fn page_formats_health_and_metrics_answer() {
     send(&state, post("/api/convert?to=webp", b"nope".to_vec())).await;
     let (_, _, metrics) = send(&state, get("/metrics")).await;
     let metrics = String::from_utf8(metrics).unwrap();
-    assert!(metrics.contains("pixdrop_conversions_total{input=\"png\",output=\"webp\",outcome=\"ok\"} 1"), "{metrics}");
+    assert!(
+        metrics
+            .contains("pixdrop_conversions_total{input=\"png\",output=\"webp\",outcome=\"ok\"} 1"),
+        "{metrics}"
+    );
     assert!(metrics.contains("outcome=\"unsupported-format\"} 1"));
     assert!(metrics.contains("pixdrop_store_entries 1"));
     assert!(metrics.contains("pixdrop_conversion_seconds_count 2"));
@@ -210,7 +283,10 @@ async fn page_formats_health_and_metrics_answer() {
 
 #[tokio::test]
 async fn a_real_server_serves_a_link_until_retention_then_410() {
-    let limits = Limits { max_input_bytes: 100_000, ..Limits::default() };
+    let limits = Limits {
+        max_input_bytes: 100_000,
+        ..Limits::default()
+    };
     let state = state(Duration::from_secs(2), limits, 600);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
@@ -232,8 +308,14 @@ async fn a_real_server_serves_a_link_until_retention_then_410() {
         .json()
         .await
         .unwrap();
-    let link = format!("http://{address}{}", path_of(answer["url"].as_str().unwrap()));
-    assert_eq!(client.get(&link).send().await.unwrap().status(), reqwest::StatusCode::OK);
+    let link = format!(
+        "http://{address}{}",
+        path_of(answer["url"].as_str().unwrap())
+    );
+    assert_eq!(
+        client.get(&link).send().await.unwrap().status(),
+        reqwest::StatusCode::OK
+    );
     tokio::time::sleep(Duration::from_millis(2_300)).await;
     let late = client.get(&link).send().await.unwrap();
     assert_eq!(late.status(), reqwest::StatusCode::GONE);

@@ -63,9 +63,14 @@ impl MemoryStore {
         let now = Instant::now();
         loop {
             let due = {
-                let mut deadlines = self.deadlines.lock().expect("never poisoned: no panics while held");
+                let mut deadlines = self
+                    .deadlines
+                    .lock()
+                    .expect("never poisoned: no panics while held");
                 match deadlines.peek() {
-                    Some(Reverse((at, _))) if *at <= now => deadlines.pop().map(|Reverse((_, id))| id),
+                    Some(Reverse((at, _))) if *at <= now => {
+                        deadlines.pop().map(|Reverse((_, id))| id)
+                    }
                     Some(Reverse((at, _))) => return Some(*at),
                     None => return None,
                 }
@@ -100,13 +105,15 @@ impl MemoryStore {
     }
 
     fn release(&self, entry: &Entry) {
-        self.held.fetch_sub(entry.bytes.len() as u64, Ordering::AcqRel);
+        self.held
+            .fetch_sub(entry.bytes.len() as u64, Ordering::AcqRel);
     }
 
     fn reserve(&self, size: u64) -> bool {
         self.held
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |held| {
-                held.checked_add(size).filter(|total| *total <= self.max_bytes)
+                held.checked_add(size)
+                    .filter(|total| *total <= self.max_bytes)
             })
             .is_ok()
     }
@@ -135,9 +142,14 @@ impl Backend for MemoryStore {
         };
         self.entries.insert(id, entry);
         let earliest = {
-            let mut deadlines = self.deadlines.lock().expect("never poisoned: no panics while held");
+            let mut deadlines = self
+                .deadlines
+                .lock()
+                .expect("never poisoned: no panics while held");
             deadlines.push(Reverse((expires, id)));
-            deadlines.peek().is_some_and(|Reverse((at, _))| *at == expires)
+            deadlines
+                .peek()
+                .is_some_and(|Reverse((at, _))| *at == expires)
         };
         if earliest {
             self.earlier_deadline.notify_one();
@@ -190,7 +202,10 @@ impl Backend for MemoryStore {
 
 /// Drops each entry at its deadline, and every `full_sweep` also scans the
 /// whole map and forgets old tombstones. Runs until aborted or the runtime stops.
-pub fn spawn_sweeper(store: std::sync::Arc<MemoryStore>, full_sweep: Duration) -> tokio::task::JoinHandle<()> {
+pub fn spawn_sweeper(
+    store: std::sync::Arc<MemoryStore>,
+    full_sweep: Duration,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut next_full = Instant::now() + full_sweep;
         loop {

@@ -132,7 +132,8 @@ impl Backend for RedisStore {
             .await
             .map_err(unavailable)?;
         if let (Some(value), true) = (value, ttl > 0) {
-            let (format, bytes) = decode(value).ok_or_else(|| UserError::internal("redis value without a format"))?;
+            let (format, bytes) =
+                decode(value).ok_or_else(|| UserError::internal("redis value without a format"))?;
             let expires_at = unix_now() + (ttl as u64).div_ceil(1000);
             return Ok(Lookup::Found(Held {
                 bytes,

@@ -28,11 +28,16 @@ pub async fn convert(
     let input = result.as_ref().ok().map(|(reply, _)| reply.input.format);
     let output = result.as_ref().ok().map(|(reply, _)| reply.format);
     let outcome = result.as_ref().err().map_or("ok", |e| e.0.code());
-    state.metrics.conversion(input, output, outcome, started.elapsed());
+    state
+        .metrics
+        .conversion(input, output, outcome, started.elapsed());
     match result {
-        Ok((reply, wants_bytes)) if wants_bytes => {
-            download_response(&reply.bytes, reply.format, &reply.file_name(), reply.expires_at)
-        }
+        Ok((reply, wants_bytes)) if wants_bytes => download_response(
+            &reply.bytes,
+            reply.format,
+            &reply.file_name(),
+            reply.expires_at,
+        ),
         Ok((reply, _)) => Json(json!({
             "id": reply.id.to_string(),
             "url": reply.link,
@@ -68,7 +73,9 @@ async fn run(
         || headers
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|accept| accept.starts_with("image/") || accept.starts_with("application/pdf"));
+            .is_some_and(|accept| {
+                accept.starts_with("image/") || accept.starts_with("application/pdf")
+            });
     let limit = state.core.limits.max_input_bytes;
     let bytes = read_body(body, headers, limit).await?;
     let job = Job {
@@ -124,7 +131,11 @@ const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 async fn first_file(raw: Bytes, boundary: String) -> Result<Bytes, UserError> {
     let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(raw) });
     let mut form = multer::Multipart::new(stream, boundary);
-    let malformed = |_| UserError::bad_options("The upload form could not be read; send the image as a `file` field.");
+    let malformed = |_| {
+        UserError::bad_options(
+            "The upload form could not be read; send the image as a `file` field.",
+        )
+    };
     while let Some(field) = form.next_field().await.map_err(malformed)? {
         if field.file_name().is_some() || field.name() == Some("file") {
             return field.bytes().await.map_err(malformed);
@@ -135,7 +146,12 @@ async fn first_file(raw: Bytes, boundary: String) -> Result<Bytes, UserError> {
     ))
 }
 
-pub fn download_response(bytes: &Bytes, format: Format, file_name: &str, expires_at: u64) -> Response {
+pub fn download_response(
+    bytes: &Bytes,
+    format: Format,
+    file_name: &str,
+    expires_at: u64,
+) -> Response {
     let remaining = expires_at.saturating_sub(pixdrop::store::unix_now());
     (
         StatusCode::OK,
@@ -145,7 +161,10 @@ pub fn download_response(bytes: &Bytes, format: Format, file_name: &str, expires
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{file_name}\""),
             ),
-            (header::CACHE_CONTROL, format!("private, max-age={remaining}")),
+            (
+                header::CACHE_CONTROL,
+                format!("private, max-age={remaining}"),
+            ),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
         ],
         bytes.clone(),

@@ -55,10 +55,13 @@ fn gone() -> Response {
 }
 
 fn forbidden() -> Response {
-    plain(StatusCode::FORBIDDEN, "bad-link", "This download link is not valid.")
+    plain(
+        StatusCode::FORBIDDEN,
+        "bad-link",
+        "This download link is not valid.",
+    )
 }
 
 fn never() -> Response {
-    plain(StatusCode::NOT_FOUND, "not-found", "There is no such file.")
-        .into_response()
+    plain(StatusCode::NOT_FOUND, "not-found", "There is no such file.").into_response()
 }

@@ -22,7 +22,10 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
     let stats = state.core.store.stats().await.unwrap_or_default();
     let text = state.metrics.render(&stats, state.core.pool.depth());
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         text,
     )
         .into_response()

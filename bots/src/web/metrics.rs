@@ -25,7 +25,13 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn conversion(&self, input: Option<Format>, output: Option<Format>, outcome: &str, took: Duration) {
+    pub fn conversion(
+        &self,
+        input: Option<Format>,
+        output: Option<Format>,
+        outcome: &str,
+        took: Duration,
+    ) {
         let name = |f: Option<Format>| f.map_or("unknown", Format::name).to_string();
         let key = (name(input), name(output), outcome.to_string());
         *self
@@ -74,7 +80,10 @@ impl Metrics {
             );
         }
         let total = self.duration_count.load(Ordering::Relaxed);
-        let _ = writeln!(out, "pixdrop_conversion_seconds_bucket{{le=\"+Inf\"}} {total}");
+        let _ = writeln!(
+            out,
+            "pixdrop_conversion_seconds_bucket{{le=\"+Inf\"}} {total}"
+        );
         let _ = writeln!(
             out,
             "pixdrop_conversion_seconds_sum {}",
@@ -82,20 +91,50 @@ impl Metrics {
         );
         let _ = writeln!(out, "pixdrop_conversion_seconds_count {total}");
         let gauges = [
-            ("pixdrop_store_bytes", "Bytes held in the ephemeral store.", store.bytes),
-            ("pixdrop_store_entries", "Files held in the ephemeral store.", store.entries),
-            ("pixdrop_queue_depth", "Conversions running or waiting.", queue_depth as u64),
+            (
+                "pixdrop_store_bytes",
+                "Bytes held in the ephemeral store.",
+                store.bytes,
+            ),
+            (
+                "pixdrop_store_entries",
+                "Files held in the ephemeral store.",
+                store.entries,
+            ),
+            (
+                "pixdrop_queue_depth",
+                "Conversions running or waiting.",
+                queue_depth as u64,
+            ),
         ];
         for (name, help, value) in gauges {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}");
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+            );
         }
         let counters = [
-            ("pixdrop_store_expired_total", "Files removed from memory at expiry.", store.expired_total),
-            ("pixdrop_store_refused_total", "Files refused because the memory cap was reached.", store.refused_total),
-            ("pixdrop_rate_limited_total", "Requests refused by the per-address rate limit.", self.rate_limited.load(Ordering::Relaxed)),
+            (
+                "pixdrop_store_expired_total",
+                "Files removed from memory at expiry.",
+                store.expired_total,
+            ),
+            (
+                "pixdrop_store_refused_total",
+                "Files refused because the memory cap was reached.",
+                store.refused_total,
+            ),
+            (
+                "pixdrop_rate_limited_total",
+                "Requests refused by the per-address rate limit.",
+                self.rate_limited.load(Ordering::Relaxed),
+            ),
         ];
         for (name, help, value) in counters {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}");
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}"
+            );
         }
         out
     }

@@ -14,7 +14,8 @@ use governor::{Quota, RateLimiter};
 use super::AppState;
 use super::errors::plain;
 
-type Keyed = RateLimiter<IpAddr, governor::state::keyed::DefaultKeyedStateStore<IpAddr>, DefaultClock>;
+type Keyed =
+    RateLimiter<IpAddr, governor::state::keyed::DefaultKeyedStateStore<IpAddr>, DefaultClock>;
 
 pub struct RateLimit {
     limiter: Keyed,
