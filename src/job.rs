@@ -12,6 +12,7 @@ use tokio::time::Instant;
 use crate::Format;
 use crate::UserError;
 use crate::convert::{self, InputSummary, Note};
+use crate::history::{History, Outcome, Record, Settings, UserHash, UserHasher, now_minute};
 use crate::limits::Limits;
 use crate::links::Signer;
 use crate::options::Options;
@@ -34,6 +35,25 @@ pub struct Job {
     pub platform: Platform,
     /// When the input's bytes arrived: the retention clock starts here.
     pub received: Instant,
+    /// Who asked, hashed; `None` for anonymous web and CLI use.
+    pub user: Option<UserHash>,
+}
+
+impl Platform {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Telegram => "telegram",
+            Self::Discord => "discord",
+            Self::Web => "web",
+            Self::Cli => "cli",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Telegram, Self::Discord, Self::Web, Self::Cli]
+            .into_iter()
+            .find(|p| p.name() == name)
+    }
 }
 
 /// A finished job, everything a front end needs to answer.
@@ -69,10 +89,47 @@ pub struct Core {
     pub limits: Limits,
     pub signer: Signer,
     pub retention: Duration,
+    /// Where conversion metadata goes; `None` keeps no history at all.
+    pub history: Option<History>,
+    /// Turns platform user ids into the hashes history keeps.
+    pub users: UserHasher,
 }
 
 impl Core {
+    /// The history key for a user of `platform`; the raw id goes no further.
+    pub fn user(&self, platform: Platform, raw_id: &str) -> UserHash {
+        self.users.hash(platform, raw_id)
+    }
+
     pub async fn run(&self, job: Job) -> Result<Reply, UserError> {
+        let started = Instant::now();
+        let input_bytes = job.input.len() as u64;
+        let input_format = convert::readable_format(&job.input).ok();
+        let settings = Settings::from(&job.options);
+        let (platform, user) = (job.platform, job.user.clone());
+        let result = self.convert_and_hold(job).await;
+        if let Some(history) = &self.history {
+            let reply = result.as_ref().ok();
+            history.record_in_background(Record {
+                at: now_minute(),
+                platform,
+                input_format,
+                output_format: reply.map(|r| r.format),
+                input_bytes,
+                output_bytes: reply.map(|r| r.bytes.len() as u64),
+                width: reply.map(|r| r.width),
+                height: reply.map(|r| r.height),
+                frames: reply.map(|r| r.frames),
+                settings,
+                duration_ms: started.elapsed().as_millis() as u64,
+                outcome: result.as_ref().err().map_or(Outcome::OK, Outcome::from),
+                user,
+            });
+        }
+        result
+    }
+
+    async fn convert_and_hold(&self, job: Job) -> Result<Reply, UserError> {
         self.limits.check_input_bytes(job.input.len() as u64)?;
         let limits = self.limits;
         let Job {

@@ -8,12 +8,14 @@
 //! - [`pool`]: the bounded CPU pool every conversion runs on.
 //! - [`store`]: the ephemeral store, the only place bytes are held.
 //! - [`links`]: signed, expiring download links.
+//! - [`history`]: metadata-only conversion records and users' rights over them.
 //! - [`job`]: `Core::run`, the one Job → Reply path every front end uses.
 //! - [`error`]: [`UserError`], the one error a user ever sees.
 
 pub mod color;
 pub mod convert;
 pub mod error;
+pub mod history;
 pub mod job;
 pub mod limits;
 pub mod links;

@@ -301,6 +301,66 @@ impl Options {
     }
 }
 
+impl Options {
+    /// The options as canonical words that parse back to the same value;
+    /// only numbers, format names and fixed words, never user text.
+    pub fn to_words(&self) -> Vec<String> {
+        let mut words = Vec::new();
+        if let Some(to) = self.to {
+            words.push(format!("to={to}"));
+        }
+        if let Some(quality) = self.quality {
+            words.push(format!("quality={quality}"));
+        }
+        match self.resize {
+            Some(Resize::LongSide(side)) => words.push(format!("resize={side}")),
+            Some(Resize::Fit { width, height }) => words.push(format!("resize={width}x{height}")),
+            Some(Resize::Percent(percent)) => words.push(format!("resize={percent}%")),
+            None => {}
+        }
+        if let Some(Crop {
+            width,
+            height,
+            x,
+            y,
+        }) = self.crop
+        {
+            words.push(format!("crop={width}x{height}+{x}+{y}"));
+        }
+        match self.rotate {
+            Rotate::None => {}
+            Rotate::Cw90 => words.push("rotate=90".into()),
+            Rotate::Cw180 => words.push("rotate=180".into()),
+            Rotate::Cw270 => words.push("rotate=270".into()),
+        }
+        match self.flip {
+            Some(Flip::Horizontal) => words.push("flip=h".into()),
+            Some(Flip::Vertical) => words.push("flip=v".into()),
+            None => {}
+        }
+        if let Some(max) = self.max_bytes {
+            words.push(format!("max={}", max.bytes()));
+        }
+        if let Some(Rgb([r, g, b])) = self.background {
+            words.push(format!("bg=#{r:02x}{g:02x}{b:02x}"));
+        }
+        let flags = [
+            ("enlarge", self.enlarge),
+            ("lossless", self.lossless),
+            ("progressive", self.progressive),
+            ("keep-metadata", self.keep_metadata),
+            ("no-orient", self.no_orient),
+        ];
+        words.extend(
+            flags
+                .iter()
+                .filter(|(_, on)| *on)
+                .map(|(w, _)| (*w).to_string()),
+        );
+        words
+    }
+}
+
 fn set(flag: &mut bool, value: bool) -> Result<(), UserError> {
     *flag = value;
     Ok(())
@@ -395,6 +455,19 @@ mod tests {
         assert!(parse("0x100").is_err());
         assert!(parse("to=svg").unwrap_err().to_string().contains("webp"));
         assert!(parse("max=12").is_err());
+    }
+
+    #[test]
+    fn canonical_words_parse_back_to_the_same_options() {
+        let options =
+            parse("webp 80 1600x900 crop=10x10+1+2 r90 flip=v ≤500KB bg=red lossless keep")
+                .unwrap();
+        let words = options.to_words();
+        assert_eq!(
+            Options::parse(words.iter().map(String::as_str)).unwrap(),
+            options
+        );
+        assert_eq!(words[0], "to=webp");
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub struct Config {
     pub redis_url: Option<Secret>,
     /// Conversions per minute one client address may start on the web API.
     pub rate_per_minute: u32,
+    /// Secret for the keyed user hash in the history; random per start when unset.
+    pub history_salt: Option<Secret>,
+    /// Days chat users' history records are kept.
+    pub history_days: u64,
 }
 
 /// A credential; never printed.
@@ -94,6 +98,8 @@ impl Config {
             rate_per_minute: parse(&get, "PIXDROP_RATE_LIMIT", "60", count)?
                 .try_into()
                 .unwrap_or(u32::MAX),
+            history_salt: get("PIXDROP_HISTORY_SALT").map(Secret),
+            history_days: parse(&get, "PIXDROP_HISTORY_DAYS", "365", count)?,
         })
     }
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pixdrop::Core;
+use pixdrop::history::{History, Retention, UserHasher};
 use pixdrop::links::Signer;
 use pixdrop::pool::Pool;
 use pixdrop::store::{MemoryStore, RedisStore, Store, memory};
@@ -17,6 +18,9 @@ use crate::web::{self, AppState, Metrics, RateLimit};
 /// How often the in-memory store scans everything and forgets old
 /// tombstones; each entry is dropped at its own deadline regardless.
 const FULL_SWEEP_EVERY: Duration = Duration::from_secs(30);
+
+/// Days records without a user (web, API) are kept.
+const ANONYMOUS_HISTORY_DAYS: u64 = 30;
 
 pub async fn core(config: &Config) -> Result<Core, String> {
     let store = match &config.redis_url {
@@ -30,12 +34,29 @@ pub async fn core(config: &Config) -> Result<Core, String> {
         }
     };
     let key = config.signing_key.as_ref().map(|k| k.0.as_bytes());
+    let retention = Retention {
+        user_days: config.history_days,
+        anonymous_days: ANONYMOUS_HISTORY_DAYS,
+    };
+    let history = History::connect(&config.database_url, retention).await?;
+    history.spawn_purger();
+    let salt = match &config.history_salt {
+        Some(salt) => salt.0.as_bytes().to_vec(),
+        None => {
+            tracing::warn!(
+                "PIXDROP_HISTORY_SALT is unset: a random one is used, so users see only this run's history"
+            );
+            pixdrop::store::FileId::random().to_string().into_bytes()
+        }
+    };
     Ok(Core {
         store,
         pool: Pool::for_this_machine(),
         limits: config.limits,
         signer: Signer::new(key, &config.public_url),
         retention: config.retention,
+        history: Some(history),
+        users: UserHasher::new(&salt),
     })
 }
 

@@ -47,6 +47,8 @@ fn state(public_url: &str) -> AppState {
             limits: Limits::default(),
             signer: Signer::new(None, public_url),
             retention,
+            history: None,
+            users: pixdrop::history::UserHasher::new(b"test salt"),
         },
         metrics: Arc::new(Metrics::default()),
         rate: Arc::new(RateLimit::per_minute(600)),

@@ -1,6 +1,7 @@
 //! The binary as an operator runs it: `pixdrop serve` converts over HTTP
-//! with no writable temp directory at all and leaves its working directory
-//! empty (nothing reaches disk), then stops cleanly on SIGTERM.
+//! with no usable temp directory at all, and the only files it leaves in
+//! its working directory are the history database (metadata only: no image
+//! bytes in it), then stops cleanly on SIGTERM.
 
 use std::io::Cursor;
 use std::net::TcpListener;
@@ -66,8 +67,28 @@ async fn serving_writes_nothing_to_disk_and_stops_on_sigterm() {
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let status = child.wait().unwrap();
     assert!(status.success(), "clean exit on SIGTERM, got {status}");
-    let left: Vec<_> = std::fs::read_dir(&workdir).unwrap().collect();
-    assert!(left.is_empty(), "files written: {left:?}");
+    for entry in std::fs::read_dir(&workdir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        assert!(
+            name.starts_with("pixdrop.db"),
+            "unexpected file written: {name}"
+        );
+        let stored = std::fs::read(&path).unwrap();
+        for magic in [
+            &b"IDAT"[..],
+            b"WEBPVP8",
+            b"\x89PNG",
+            b"%PDF",
+            b"ftypavif",
+            b"\xFF\xD8\xFF",
+        ] {
+            assert!(
+                !stored.windows(magic.len()).any(|w| w == magic),
+                "image bytes in {name}"
+            );
+        }
+    }
     assert!(!missing_tmp.exists());
     std::fs::remove_dir_all(&workdir).unwrap();
 }

@@ -28,6 +28,8 @@ fn state(retention: Duration, limits: Limits, per_minute: u32) -> AppState {
             limits,
             signer: Signer::new(Some(b"test key"), "http://pixdrop.test"),
             retention,
+            history: None,
+            users: pixdrop::history::UserHasher::new(b"test salt"),
         },
         metrics: Arc::new(Metrics::default()),
         rate: Arc::new(RateLimit::per_minute(per_minute)),

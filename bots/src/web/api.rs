@@ -83,10 +83,22 @@ async fn run(
         options,
         platform: Platform::Web,
         received,
+        user: browser_user(state, headers),
     };
     let reply = state.core.run(job).await?;
     Ok((reply, wants_bytes))
 }
+
+/// The hashed per-browser token the page sends, if any.
+pub fn browser_user(state: &AppState, headers: &HeaderMap) -> Option<pixdrop::history::UserHash> {
+    let token = headers.get(BROWSER_TOKEN)?.to_str().ok()?.trim();
+    (16..=128)
+        .contains(&token.len())
+        .then(|| state.core.user(Platform::Web, token))
+}
+
+/// Header carrying the random token the page keeps in local storage.
+pub const BROWSER_TOKEN: &str = "x-pixdrop-token";
 
 /// The uploaded image: the raw body, or the first file part of a multipart
 /// form. Reading stops one byte past the limit.

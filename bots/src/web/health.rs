@@ -12,15 +12,23 @@ pub async fn live() -> &'static str {
 }
 
 pub async fn ready(State(state): State<AppState>) -> Response {
-    match state.core.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ready\n").into_response(),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "store unreachable\n").into_response(),
+    if state.core.store.ping().await.is_err() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "store unreachable\n").into_response();
     }
+    if let Some(history) = &state.core.history
+        && history.ping().await.is_err()
+    {
+        return (StatusCode::SERVICE_UNAVAILABLE, "history unreachable\n").into_response();
+    }
+    (StatusCode::OK, "ready\n").into_response()
 }
 
 pub async fn metrics(State(state): State<AppState>) -> Response {
     let stats = state.core.store.stats().await.unwrap_or_default();
-    let text = state.metrics.render(&stats, state.core.pool.depth());
+    let history_failures = state.core.history.as_ref().map_or(0, |h| h.failures());
+    let text = state
+        .metrics
+        .render(&stats, state.core.pool.depth(), history_failures);
     (
         [(
             header::CONTENT_TYPE,

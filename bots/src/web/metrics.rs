@@ -55,7 +55,7 @@ impl Metrics {
         self.rate_limited.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub fn render(&self, store: &Stats, queue_depth: usize) -> String {
+    pub fn render(&self, store: &Stats, queue_depth: usize, history_failures: u64) -> String {
         let mut out = String::new();
         out.push_str("# HELP pixdrop_conversions_total Conversions by input format, output format and outcome.\n");
         out.push_str("# TYPE pixdrop_conversions_total counter\n");
@@ -128,6 +128,11 @@ impl Metrics {
                 "pixdrop_rate_limited_total",
                 "Requests refused by the per-address rate limit.",
                 self.rate_limited.load(Ordering::Relaxed),
+            ),
+            (
+                "pixdrop_history_failures_total",
+                "History records that could not be written.",
+                history_failures,
             ),
         ];
         for (name, help, value) in counters {

@@ -7,6 +7,7 @@ mod api;
 mod download;
 mod errors;
 mod health;
+mod history;
 pub mod metrics;
 mod page;
 mod rate;
@@ -39,6 +40,9 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(page::index))
         .route("/api/convert", convert)
         .route("/api/formats", get(api::formats))
+        .route("/api/history", get(history::recent).delete(history::forget))
+        .route("/api/history/export", get(history::export))
+        .route("/api/history/pause", post(history::pause))
         .route("/d/{id}", get(download::download))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
