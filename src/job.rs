@@ -31,6 +31,8 @@ pub enum Platform {
 #[derive(Debug, Clone)]
 pub struct Job {
     pub input: Bytes,
+    /// Further images (an album): the job then makes one PDF of them all.
+    pub more: Vec<Bytes>,
     pub options: Options,
     pub platform: Platform,
     /// When the input's bytes arrived: the retention clock starts here.
@@ -103,7 +105,8 @@ impl Core {
 
     pub async fn run(&self, job: Job) -> Result<Reply, UserError> {
         let started = Instant::now();
-        let input_bytes = job.input.len() as u64;
+        let input_bytes =
+            job.input.len() as u64 + job.more.iter().map(|b| b.len() as u64).sum::<u64>();
         let input_format = convert::readable_format(&job.input).ok();
         let settings = Settings::from(&job.options);
         let (platform, user) = (job.platform, job.user.clone());
@@ -134,13 +137,22 @@ impl Core {
         let limits = self.limits;
         let Job {
             input,
+            more,
             options,
             received,
             ..
         } = job;
         let output = self
             .pool
-            .run(move || convert::convert(&input, &options, &limits))
+            .run(move || {
+                if more.is_empty() {
+                    return convert::convert(&input, &options, &limits);
+                }
+                let all: Vec<&[u8]> = std::iter::once(&input[..])
+                    .chain(more.iter().map(|b| &b[..]))
+                    .collect();
+                convert::pdf_of(&all, &options, &limits)
+            })
             .await?;
         let remaining = self.retention.saturating_sub(received.elapsed());
         if remaining.is_zero() {

@@ -15,6 +15,11 @@ pub const MAX_RETENTION: Duration = Duration::from_secs(3600);
 pub struct Config {
     pub telegram_token: Option<Secret>,
     pub telegram_api_url: String,
+    /// Largest file the Bot API serves us: 20 MB on the public API, far more
+    /// on a self-hosted Bot API server.
+    pub telegram_download_limit: u64,
+    /// Largest file we may upload: 50 MB on the public API.
+    pub telegram_upload_limit: u64,
     pub discord_token: Option<Secret>,
     pub discord_api_url: Option<String>,
     pub bind: SocketAddr,
@@ -82,6 +87,8 @@ impl Config {
             telegram_token: get("TELEGRAM_TOKEN").map(Secret),
             telegram_api_url: get("TELEGRAM_API_URL")
                 .unwrap_or_else(|| "https://api.telegram.org".into()),
+            telegram_download_limit: parse(&get, "TELEGRAM_DOWNLOAD_LIMIT", "20MiB", byte_count)?,
+            telegram_upload_limit: parse(&get, "TELEGRAM_UPLOAD_LIMIT", "50MiB", byte_count)?,
             discord_token: get("DISCORD_TOKEN").map(Secret),
             discord_api_url: get("DISCORD_API_URL"),
             public_url: get("PIXDROP_PUBLIC_URL")

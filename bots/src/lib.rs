@@ -5,4 +5,6 @@
 pub mod cli;
 pub mod config;
 pub mod service;
+pub mod telegram;
+pub mod texts;
 pub mod web;

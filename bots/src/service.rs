@@ -13,6 +13,7 @@ use pixdrop::store::{MemoryStore, RedisStore, Store, memory};
 use tokio::net::TcpListener;
 
 use crate::config::Config;
+use crate::telegram;
 use crate::web::{self, AppState, Metrics, RateLimit};
 
 /// How often the in-memory store scans everything and forgets old
@@ -63,6 +64,24 @@ pub async fn core(config: &Config) -> Result<Core, String> {
 pub async fn run(config: Config) -> Result<(), String> {
     tracing::info!(settings = %config.summary(), "starting");
     let core = core(&config).await?;
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let stopped = move || {
+        let mut stopping = stopping.clone();
+        async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        }
+    };
+    let mut bots = tokio::task::JoinSet::new();
+    if let Some(token) = &config.telegram_token {
+        let settings = telegram::Settings {
+            token: token.0.clone(),
+            api_url: config.telegram_api_url.clone(),
+            download_limit: config.telegram_download_limit,
+            upload_limit: config.telegram_upload_limit,
+            album_wait: Duration::from_millis(1500),
+        };
+        bots.spawn(telegram::run(settings, core.clone(), stopped()));
+    }
     let state = AppState {
         core,
         metrics: Arc::new(Metrics::default()),
@@ -72,8 +91,21 @@ pub async fn run(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("PIXDROP_BIND: can't listen on {}: {e}", config.bind))?;
     tracing::info!(address = %config.bind, "web front end listening");
-    web::serve(listener, state, shutdown_signal())
-        .await
+    let web = tokio::spawn(web::serve(listener, state, stopped()));
+    tokio::select! {
+        () = shutdown_signal() => {}
+        Some(ended) = bots.join_next() => {
+            if let Ok(Err(error)) = ended {
+                tracing::error!("a front end stopped: {error}");
+                let _ = stop.send(true);
+                return Err(error);
+            }
+        }
+    }
+    let _ = stop.send(true);
+    while bots.join_next().await.is_some() {}
+    web.await
+        .map_err(|e| format!("web server task failed: {e}"))?
         .map_err(|e| format!("web server stopped: {e}"))?;
     tracing::info!("stopped");
     Ok(())

@@ -104,6 +104,68 @@ pub fn convert(bytes: &[u8], options: &Options, limits: &Limits) -> Result<Outpu
     process(decoded, input, target, options, limits, &deadline)
 }
 
+/// Several images as one PDF, a page per image (or animation frame), each
+/// prepared with the same options. Limits apply to each input, and the page
+/// count to the frame limit.
+pub fn pdf_of(inputs: &[&[u8]], options: &Options, limits: &Limits) -> Result<Output, UserError> {
+    let deadline = limits.deadline(Instant::now());
+    let mut pages = Vec::new();
+    let mut notes = Vec::new();
+    let mut first = None;
+    for bytes in inputs {
+        limits.check_input_bytes(bytes.len() as u64)?;
+        let source = readable_format(bytes)?;
+        let mut decoded = decode::decode(bytes, source, limits, &deadline)?;
+        first.get_or_insert(InputSummary {
+            format: source,
+            bytes: inputs.iter().map(|b| b.len() as u64).sum(),
+            width: decoded.first().width(),
+            height: decoded.first().height(),
+            frames: inputs.len() as u32,
+        });
+        for note in prepare(&mut decoded, Format::Pdf, options, limits, &deadline)? {
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
+        pages.append(&mut decoded.frames);
+        if pages.len() as u64 > limits.max_frames {
+            return Err(UserError::TooManyFrames {
+                limit: limits.max_frames,
+            });
+        }
+    }
+    let input = first.ok_or_else(|| UserError::bad_options("Send at least one image."))?;
+    let settings = Settings {
+        quality: options
+            .quality
+            .unwrap_or_else(|| encode::default_quality(Format::Pdf)),
+        lossless: options.lossless,
+        progressive: false,
+        icc: None,
+        exif: None,
+    };
+    let encoded = target::encode(
+        &mut pages,
+        Format::Pdf,
+        settings,
+        options.max_bytes,
+        limits,
+        &deadline,
+    )?;
+    notes.extend(encoded.notes);
+    Ok(Output {
+        format: Format::Pdf,
+        width: pages[0].image.width(),
+        height: pages[0].image.height(),
+        frames: pages.len() as u32,
+        bytes: encoded.bytes,
+        input,
+        quality: Some(encoded.quality),
+        notes,
+    })
+}
+
 /// The format of `bytes` if this build can read it, else the user's error.
 pub fn readable_format(bytes: &[u8]) -> Result<Format, UserError> {
     match sniff(bytes) {
@@ -130,14 +192,15 @@ fn target_format(options: &Options, source: Format) -> Result<Format, UserError>
     }
 }
 
-fn process(
-    mut decoded: Decoded,
-    input: InputSummary,
+/// Every step before encoding: frame selection, colour, the ops in contract
+/// order, and the background under transparency. Notes say what was done.
+fn prepare(
+    decoded: &mut Decoded,
     target: Format,
     options: &Options,
     limits: &Limits,
     deadline: &Deadline,
-) -> Result<Output, UserError> {
+) -> Result<Vec<Note>, UserError> {
     let mut notes = Vec::new();
     let frames = &mut decoded.frames;
     if !target.animates() && target != Format::Pdf && frames.len() > 1 {
@@ -178,6 +241,19 @@ fn process(
         ops::flatten(frames, background);
         notes.push(Note::Flattened(background));
     }
+    Ok(notes)
+}
+
+fn process(
+    mut decoded: Decoded,
+    input: InputSummary,
+    target: Format,
+    options: &Options,
+    limits: &Limits,
+    deadline: &Deadline,
+) -> Result<Output, UserError> {
+    let mut notes = prepare(&mut decoded, target, options, limits, deadline)?;
+    let frames = &mut decoded.frames;
     deadline.check()?;
     let keep = options.keep_metadata;
     let exif = decoded.exif.clone().filter(|_| keep).map(|mut exif| {

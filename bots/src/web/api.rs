@@ -80,6 +80,7 @@ async fn run(
     let bytes = read_body(body, headers, limit).await?;
     let job = Job {
         input: bytes,
+        more: Vec::new(),
         options,
         platform: Platform::Web,
         received,

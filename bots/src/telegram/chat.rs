@@ -1,0 +1,545 @@
+//! One worker per chat: takes that chat's updates in order, gathers albums,
+//! and turns each message or button press into a core job and a reply.
+//! Every failure ends in a plain sentence in the chat, never silence (except
+//! in groups, where the bot stays quiet unless addressed).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use pixdrop::history::UserHash;
+use pixdrop::store::{FileId as HeldId, Lookup};
+use pixdrop::{Job, Options, Platform, Reply, UserError};
+use teloxide::prelude::*;
+use teloxide::types::{
+    CallbackQuery, ChatAction, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageId,
+    ReplyParameters, UpdateKind,
+};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::Context;
+use super::media::{self, Media};
+use super::send::retrying;
+use super::words::{self, Command};
+use crate::texts;
+
+/// A worker with nothing to do for this long exits; the next update starts a new one.
+const IDLE: Duration = Duration::from_secs(600);
+/// Formats offered on the keyboard under an image sent without a command.
+const KEYBOARD: [&str; 6] = ["webp", "jpeg", "png", "pdf", "avif", "gif"];
+
+pub fn spawn_worker(context: Arc<Context>, queue: usize) -> mpsc::Sender<Update> {
+    let (sender, receiver) = mpsc::channel(queue);
+    tokio::spawn(work(context, receiver));
+    sender
+}
+
+async fn work(context: Arc<Context>, mut updates: mpsc::Receiver<Update>) {
+    let mut album: Vec<Message> = Vec::new();
+    loop {
+        let wait = if album.is_empty() {
+            IDLE
+        } else {
+            context.settings.album_wait
+        };
+        let next = tokio::time::timeout(wait, updates.recv()).await;
+        let update = match next {
+            Ok(Some(update)) => update,
+            Ok(None) | Err(_) if album.is_empty() => return,
+            Ok(None) | Err(_) => {
+                handle_album(&context, std::mem::take(&mut album)).await;
+                continue;
+            }
+        };
+        if let UpdateKind::Message(message) = &update.kind
+            && let Some(group) = message.media_group_id()
+        {
+            if album.first().and_then(|m| m.media_group_id()) != Some(group) && !album.is_empty() {
+                handle_album(&context, std::mem::take(&mut album)).await;
+            }
+            album.push(message.clone());
+            continue;
+        }
+        if !album.is_empty() {
+            handle_album(&context, std::mem::take(&mut album)).await;
+        }
+        match update.kind {
+            UpdateKind::Message(message) => handle_message(&context, &message).await,
+            UpdateKind::CallbackQuery(query) => handle_button(&context, &query).await,
+            _ => {}
+        }
+    }
+}
+
+/// What a message asks for, once its command (if any) is read.
+enum Ask {
+    Convert(Vec<String>),
+    Info,
+    Text(String),
+    KeyboardOrQuiet,
+    History(Vec<String>),
+    Forget,
+    Auto(Vec<String>),
+    Nothing,
+}
+
+fn ask(context: &Context, message: &Message) -> Ask {
+    let text = message.text().or_else(|| message.caption()).unwrap_or("");
+    let Some(Command { name, words }) = words::command(text, &context.username) else {
+        return Ask::KeyboardOrQuiet;
+    };
+    let mut words = words;
+    match name.as_str() {
+        "convert" => Ask::Convert(words),
+        "compress" => {
+            match words.first() {
+                Some(target) => {
+                    words[0] = format!("max={}", target.trim_start_matches(['<', '≤', '=']))
+                }
+                None => words = vec!["webp".into(), "75".into()],
+            }
+            Ask::Convert(words)
+        }
+        "resize" => {
+            if let Some(size) = words.first_mut() {
+                *size = format!("resize={size}");
+            }
+            Ask::Convert(words)
+        }
+        "pdf" => {
+            words.insert(0, "pdf".into());
+            Ask::Convert(words)
+        }
+        "info" => Ask::Info,
+        "start" | "help" => Ask::Text(texts::help("/")),
+        "formats" => Ask::Text(texts::formats()),
+        "privacy" => Ask::Text(texts::privacy(context.core.retention)),
+        "history" => Ask::History(words),
+        "forget" => Ask::Forget,
+        "auto" => Ask::Auto(words),
+        _ if message.chat.is_private() => {
+            Ask::Text(format!("I don't know /{name}.\n\n{}", texts::help("/")))
+        }
+        _ => Ask::Nothing,
+    }
+}
+
+async fn handle_message(context: &Context, message: &Message) {
+    let private = message.chat.is_private();
+    let found = media::find(message);
+    match ask(context, message) {
+        Ask::Convert(words) => {
+            match found {
+                Some(media) => convert(context, message, &[media], &words).await,
+                None => say(
+                    context,
+                    message,
+                    "Send an image with this command as its caption, or reply to an image with it.",
+                )
+                .await,
+            }
+        }
+        Ask::Info => match found {
+            Some(media) => info(context, message, &media).await,
+            None => {
+                say(
+                    context,
+                    message,
+                    "Reply to an image with /info, or send one with /info as its caption.",
+                )
+                .await
+            }
+        },
+        Ask::Text(text) => say(context, message, &text).await,
+        Ask::History(words) => history(context, message, &words).await,
+        Ask::Forget => forget_prompt(context, message).await,
+        Ask::Auto(words) => auto(context, message, &words).await,
+        Ask::KeyboardOrQuiet => match (found, private) {
+            (Some(media), true) => offer_keyboard(context, message, &media).await,
+            (Some(media), false) => {
+                if let Some(words) = context.auto.get(&message.chat.id).map(|w| w.clone()) {
+                    convert(context, message, &[media], &words).await;
+                }
+            }
+            (None, true) => say(context, message, &texts::help("/")).await,
+            (None, false) => {}
+        },
+        Ask::Nothing => {}
+    }
+}
+
+async fn handle_album(context: &Context, album: Vec<Message>) {
+    let Some(first) = album.first() else { return };
+    let captioned = album
+        .iter()
+        .find(|m| m.caption().is_some())
+        .unwrap_or(first);
+    let media: Vec<Media> = album.iter().filter_map(media::find).collect();
+    match ask(context, captioned) {
+        Ask::Convert(words) if words.first().is_some_and(|w| w == "pdf") => {
+            convert(context, captioned, &media, &words).await;
+        }
+        Ask::Convert(words) => {
+            for (message, item) in album.iter().zip(&media) {
+                convert(context, message, std::slice::from_ref(item), &words).await;
+            }
+        }
+        Ask::KeyboardOrQuiet if first.chat.is_private() => {
+            say(context, first, "Got your album. Send it again with /pdf (one PDF) or /convert FORMAT as the caption.").await;
+        }
+        _ => {}
+    }
+}
+
+fn user_of(context: &Context, message: &Message) -> Option<UserHash> {
+    message.from.as_ref().map(|user| {
+        context
+            .core
+            .user(Platform::Telegram, &user.id.0.to_string())
+    })
+}
+
+/// Downloads `items`, runs the job, and replies with the file (or a link).
+async fn convert(context: &Context, message: &Message, items: &[Media], words: &[String]) {
+    let received = Instant::now();
+    let options = match Options::parse(words.iter().map(String::as_str)) {
+        Ok(options) => options,
+        Err(error) => return fail(context, message, &error).await,
+    };
+    if let Some(refusal) = items.iter().find_map(|m| m.refusal) {
+        return say(context, message, refusal).await;
+    }
+    let _ = context
+        .bot
+        .send_chat_action(message.chat.id, ChatAction::UploadDocument)
+        .await;
+    let limit = context
+        .settings
+        .download_limit
+        .min(context.core.limits.max_input_bytes);
+    let mut inputs = Vec::with_capacity(items.len());
+    for item in items {
+        match media::download(&context.bot, item, limit).await {
+            Ok(bytes) => inputs.push(bytes),
+            Err(error) => return fail(context, message, &error).await,
+        }
+    }
+    let Some(input) = inputs.first().cloned() else {
+        return;
+    };
+    let job = Job {
+        input,
+        more: inputs.split_off(1),
+        options,
+        platform: Platform::Telegram,
+        received,
+        user: user_of(context, message),
+    };
+    match context.core.run(job).await {
+        Ok(reply) => deliver(context, message.chat.id, Some(message.id), &reply).await,
+        Err(error) => fail(context, message, &error).await,
+    }
+}
+
+async fn deliver(context: &Context, chat: ChatId, reply_to: Option<MessageId>, reply: &Reply) {
+    let caption = texts::summary(reply);
+    let sent = if reply.bytes.len() as u64 > context.settings.upload_limit {
+        let text = format!(
+            "{caption}\nIt's too big to send here, so download it: {}",
+            reply.link
+        );
+        let request = context.bot.send_message(chat, text);
+        let request = match reply_to {
+            Some(id) => {
+                request.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply())
+            }
+            None => request,
+        };
+        retrying(|| request.clone()).await.map(drop)
+    } else {
+        let file = InputFile::memory(reply.bytes.clone()).file_name(reply.file_name());
+        let request = context.bot.send_document(chat, file).caption(caption);
+        let request = match reply_to {
+            Some(id) => {
+                request.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply())
+            }
+            None => request,
+        };
+        retrying(|| request.clone()).await.map(drop)
+    };
+    if let Err(error) = sent {
+        tracing::warn!("telegram: result not delivered: {error}");
+    }
+}
+
+async fn info(context: &Context, message: &Message, media: &Media) {
+    let limit = context
+        .settings
+        .download_limit
+        .min(context.core.limits.max_input_bytes);
+    let bytes = match media::download(&context.bot, media, limit).await {
+        Ok(bytes) => bytes,
+        Err(error) => return fail(context, message, &error).await,
+    };
+    let limits = context.core.limits;
+    let found = context
+        .core
+        .pool
+        .run(move || pixdrop::info(&bytes, &limits))
+        .await;
+    match found {
+        Ok(info) => {
+            let mut text = format!(
+                "{} · {}×{} · {}",
+                info.format.name().to_uppercase(),
+                info.width,
+                info.height,
+                pixdrop::ByteSize(info.bytes)
+            );
+            if info.frames > 1 {
+                text.push_str(&format!(" · {} frames", info.frames));
+            }
+            let mut metadata = Vec::new();
+            if info.exif_bytes.is_some() {
+                metadata.push("EXIF (camera details, maybe location)");
+            }
+            if info.icc_bytes.is_some() {
+                metadata.push("a colour profile");
+            }
+            if metadata.is_empty() {
+                text.push_str("\nNo metadata.");
+            } else {
+                text.push_str(&format!(
+                    "\nCarries {}; I remove it when converting unless you add keep-metadata.",
+                    metadata.join(" and ")
+                ));
+            }
+            say(context, message, &text).await;
+        }
+        Err(error) => fail(context, message, &error).await,
+    }
+}
+
+/// Holds the image and offers a keyboard of formats; the button carries a
+/// short id of the held bytes (well under the 64-byte callback limit).
+async fn offer_keyboard(context: &Context, message: &Message, media: &Media) {
+    if let Some(refusal) = media.refusal {
+        return say(context, message, refusal).await;
+    }
+    let limit = context
+        .settings
+        .download_limit
+        .min(context.core.limits.max_input_bytes);
+    let bytes = match media::download(&context.bot, media, limit).await {
+        Ok(bytes) => bytes,
+        Err(error) => return fail(context, message, &error).await,
+    };
+    let format = match pixdrop::convert::readable_format(&bytes) {
+        Ok(format) => format,
+        Err(error) => return fail(context, message, &error).await,
+    };
+    let held = context
+        .core
+        .store
+        .put(bytes, format, context.core.retention)
+        .await;
+    let (id, _) = match held {
+        Ok(held) => held,
+        Err(error) => return fail(context, message, &error).await,
+    };
+    let buttons = KEYBOARD
+        .iter()
+        .map(|name| InlineKeyboardButton::callback(name.to_uppercase(), format!("c:{id}:{name}")))
+        .collect::<Vec<_>>();
+    let keyboard = InlineKeyboardMarkup::new(buttons.chunks(3).map(<[_]>::to_vec));
+    let request = context
+        .bot
+        .send_message(message.chat.id, "Convert to which format?")
+        .reply_markup(keyboard)
+        .reply_parameters(ReplyParameters::new(message.id).allow_sending_without_reply());
+    if let Err(error) = retrying(|| request.clone()).await {
+        tracing::warn!("telegram: keyboard not sent: {error}");
+    }
+}
+
+async fn handle_button(context: &Context, query: &CallbackQuery) {
+    let _ = retrying(|| context.bot.answer_callback_query(query.id.clone())).await;
+    let Some(data) = query.data.as_deref() else {
+        return;
+    };
+    let Some(message) = query.message.as_ref().and_then(|m| m.regular_message()) else {
+        return;
+    };
+    let user = context
+        .core
+        .user(Platform::Telegram, &query.from.id.0.to_string());
+    if data == "forget:yes" {
+        return forget(context, message, &user).await;
+    }
+    if data == "forget:no" {
+        return say(context, message, "Kept. Nothing was erased.").await;
+    }
+    let mut parts = data.split(':');
+    let (Some("c"), Some(id), Some(format)) = (parts.next(), parts.next(), parts.next()) else {
+        return;
+    };
+    let reply_to = message.reply_to_message().map(|m| m.id);
+    let Ok(id) = id.parse::<HeldId>() else { return };
+    let source = match context.core.store.get(id).await {
+        Ok(Lookup::Found(held)) => held.bytes,
+        Ok(_) => {
+            return say(
+                context,
+                message,
+                "That image has already been deleted from my memory. Send it again.",
+            )
+            .await;
+        }
+        Err(error) => return fail(context, message, &error).await,
+    };
+    let options = match Options::parse([format]) {
+        Ok(options) => options,
+        Err(error) => return fail(context, message, &error).await,
+    };
+    let _ = context
+        .bot
+        .send_chat_action(message.chat.id, ChatAction::UploadDocument)
+        .await;
+    let job = Job {
+        input: source,
+        more: Vec::new(),
+        options,
+        platform: Platform::Telegram,
+        received: Instant::now(),
+        user: Some(user),
+    };
+    match context.core.run(job).await {
+        Ok(reply) => deliver(context, message.chat.id, reply_to, &reply).await,
+        Err(error) => fail(context, message, &error).await,
+    }
+}
+
+async fn history(context: &Context, message: &Message, words: &[String]) {
+    let (Some(history), Some(user)) = (&context.core.history, user_of(context, message)) else {
+        return say(context, message, "I keep no history on this server.").await;
+    };
+    let answer = match words.first().map(String::as_str) {
+        Some("off") => history
+            .pause(&user, true)
+            .await
+            .map(|()| "Done: I won't record your conversions. /history on to resume.".to_string()),
+        Some("on") => history
+            .pause(&user, false)
+            .await
+            .map(|()| "Done: I'll record how your conversions go again.".to_string()),
+        _ => history
+            .for_user(&user, Some(10))
+            .await
+            .map(|records| texts::history(&records)),
+    };
+    match answer {
+        Ok(text) => say(context, message, &text).await,
+        Err(error) => {
+            tracing::warn!("history query failed: {error}");
+            say(
+                context,
+                message,
+                "Your history can't be reached right now. Try again in a minute.",
+            )
+            .await;
+        }
+    }
+}
+
+async fn forget_prompt(context: &Context, message: &Message) {
+    let keyboard = InlineKeyboardMarkup::new([[
+        InlineKeyboardButton::callback("Yes, erase it", "forget:yes"),
+        InlineKeyboardButton::callback("No, keep it", "forget:no"),
+    ]]);
+    let request = context
+        .bot
+        .send_message(
+            message.chat.id,
+            "Erase your whole conversion history? This can't be undone.",
+        )
+        .reply_markup(keyboard);
+    if let Err(error) = retrying(|| request.clone()).await {
+        tracing::warn!("telegram: forget prompt not sent: {error}");
+    }
+}
+
+async fn forget(context: &Context, message: &Message, user: &UserHash) {
+    let Some(history) = &context.core.history else {
+        return say(context, message, "I keep no history on this server.").await;
+    };
+    match history.forget(user).await {
+        Ok(erased) => {
+            say(
+                context,
+                message,
+                &format!("Erased {erased} records. Your history is empty."),
+            )
+            .await
+        }
+        Err(error) => {
+            tracing::warn!("history erase failed: {error}");
+            say(
+                context,
+                message,
+                "I couldn't erase your history right now. Try again in a minute.",
+            )
+            .await;
+        }
+    }
+}
+
+async fn auto(context: &Context, message: &Message, words: &[String]) {
+    if message.chat.is_private() {
+        return say(
+            context,
+            message,
+            "/auto is for groups. Here, just send me images.",
+        )
+        .await;
+    }
+    let Some(user) = &message.from else { return };
+    let admins = retrying(|| context.bot.get_chat_administrators(message.chat.id)).await;
+    if !admins.is_ok_and(|admins| admins.iter().any(|a| a.user.id == user.id)) {
+        return say(context, message, "Only group admins can change /auto.").await;
+    }
+    match words.first().map(String::as_str) {
+        None | Some("off") => {
+            context.auto.remove(&message.chat.id);
+            say(context, message, "Auto-convert is off in this group.").await;
+        }
+        Some(_) => match Options::parse(words.iter().map(String::as_str)) {
+            Ok(_) => {
+                context.auto.insert(message.chat.id, words.to_vec());
+                say(
+                    context,
+                    message,
+                    &format!(
+                        "Auto-convert is on: images here become {}.",
+                        words.join(" ")
+                    ),
+                )
+                .await;
+            }
+            Err(error) => fail(context, message, &error).await,
+        },
+    }
+}
+
+async fn fail(context: &Context, message: &Message, error: &UserError) {
+    say(context, message, &error.to_string()).await;
+}
+
+async fn say(context: &Context, message: &Message, text: &str) {
+    let request = context
+        .bot
+        .send_message(message.chat.id, text)
+        .reply_parameters(ReplyParameters::new(message.id).allow_sending_without_reply());
+    if let Err(error) = retrying(|| request.clone()).await {
+        tracing::warn!("telegram: message not sent: {error}");
+    }
+}

@@ -1,0 +1,131 @@
+//! What the bots say, in one place so every front end says it the same way:
+//! help, the privacy promise, the format list, and the one-line summary of a
+//! finished conversion. Plain text, no markup to get wrong.
+
+use std::time::Duration;
+
+use pixdrop::convert::Format;
+use pixdrop::history::Record;
+use pixdrop::{ByteSize, Reply};
+
+pub fn help(command_prefix: &str) -> String {
+    format!(
+        "Send me an image and I'll convert it.\n\n\
+         {p}convert FORMAT [options] — e.g. {p}convert webp 80 1600\n\
+         {p}compress [size] — smaller file, e.g. {p}compress 500KB\n\
+         {p}resize N — fit the long side to N pixels\n\
+         {p}pdf — make a PDF (send several images together for several pages)\n\
+         {p}info — what the image is\n\
+         {p}formats — what I read and write\n\
+         {p}privacy — what happens to your images\n\
+         {p}history, {p}forget — your conversion history\n\n\
+         Options: quality 1-100, a size like 1600 or 1600x1200, rotate=90, flip=h, max=500KB, lossless, bg=white, keep-metadata.",
+        p = command_prefix
+    )
+}
+
+pub fn privacy(retention: Duration) -> String {
+    let held = if retention >= Duration::from_secs(3600) {
+        "one hour".to_string()
+    } else {
+        match retention.as_secs().div_ceil(60) {
+            1 => "a minute (well within one hour)".to_string(),
+            minutes => format!("{minutes} minutes (well within one hour)"),
+        }
+    };
+    format!(
+        "Your images are held in memory only, never written to disk, and deleted at most {held} after they arrive.\n\
+         I keep a small history of how conversions went (formats, sizes, settings, time) under a salted hash of your user id, \
+         never the images, their names or your messages. See it with /history, stop it with /history off, erase it with /forget.\n\
+         Files I send back into this chat are stored by the chat platform, not by me."
+    )
+}
+
+pub fn formats() -> String {
+    let list = |pick: fn(&Format) -> bool| {
+        Format::ALL
+            .iter()
+            .filter(|f| pick(f))
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "I read: {}.\nI write: {}.",
+        list(|f| f.readable()),
+        list(|f| f.writable())
+    )
+}
+
+/// "WEBP · 1.2 MB → 340 KB · 1600×1200", what was done, and when our copy goes.
+pub fn summary(reply: &Reply) -> String {
+    let mut line = format!(
+        "{} · {} → {} · {}×{}",
+        reply.format.name().to_uppercase(),
+        ByteSize(reply.input.bytes),
+        ByteSize(reply.bytes.len() as u64),
+        reply.width,
+        reply.height
+    );
+    if reply.frames > 1 {
+        line.push_str(&format!(" · {} frames", reply.frames));
+    }
+    for note in &reply.notes {
+        line.push_str(&format!("\n{note}"));
+    }
+    line.push_str(&format!(
+        "\nOur copy is deleted from memory by {} UTC.",
+        clock(reply.expires_at)
+    ));
+    line
+}
+
+/// `HH:MM` of a unix time, in UTC.
+pub fn clock(unix: u64) -> String {
+    let minutes = unix / 60 % (24 * 60);
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+pub fn history(records: &[Record]) -> String {
+    if records.is_empty() {
+        return "You have no conversions in your history.".into();
+    }
+    let mut text = String::from("Your last conversions:\n");
+    for record in records {
+        let when = clock(record.at.max(0) as u64);
+        let days_ago = (pixdrop::store::unix_now() as i64 - record.at) / 86_400;
+        let input = record
+            .input_format
+            .map_or("?".into(), |f| f.name().to_uppercase());
+        let line = match (record.outcome.as_str(), record.output_format) {
+            ("ok", Some(output)) => format!(
+                "{input} → {} · {} → {}",
+                output.name().to_uppercase(),
+                ByteSize(record.input_bytes),
+                ByteSize(record.output_bytes.unwrap_or(0))
+            ),
+            (outcome, _) => format!("{input} · {outcome}"),
+        };
+        text.push_str(&format!("• {days_ago}d ago {when} UTC — {line}\n"));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_shows_utc_hours_and_minutes() {
+        assert_eq!(clock(0), "00:00");
+        assert_eq!(clock(14 * 3600 + 5 * 60 + 59), "14:05");
+        assert_eq!(clock(86_400 + 61), "00:01");
+    }
+
+    #[test]
+    fn privacy_names_the_promise() {
+        let text = privacy(Duration::from_secs(3600));
+        assert!(text.contains("one hour") && text.contains("memory"));
+        assert!(privacy(Duration::from_secs(900)).contains("15 minutes"));
+    }
+}
