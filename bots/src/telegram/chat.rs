@@ -17,10 +17,10 @@ use teloxide::types::{
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::Context;
 use super::media::{self, Media};
 use super::send::retrying;
 use super::words::{self, Command};
+use super::{Context, account};
 use crate::texts;
 
 /// A worker with nothing to do for this long exits; the next update starts a new one.
@@ -151,9 +151,9 @@ async fn handle_message(context: &Context, message: &Message) {
             }
         },
         Ask::Text(text) => say(context, message, &text).await,
-        Ask::History(words) => history(context, message, &words).await,
-        Ask::Forget => forget_prompt(context, message).await,
-        Ask::Auto(words) => auto(context, message, &words).await,
+        Ask::History(words) => account::history(context, message, &words).await,
+        Ask::Forget => account::forget_prompt(context, message).await,
+        Ask::Auto(words) => account::auto(context, message, &words).await,
         Ask::KeyboardOrQuiet => match (found, private) {
             (Some(media), true) => offer_keyboard(context, message, &media).await,
             (Some(media), false) => {
@@ -191,7 +191,7 @@ async fn handle_album(context: &Context, album: Vec<Message>) {
     }
 }
 
-fn user_of(context: &Context, message: &Message) -> Option<UserHash> {
+pub(super) fn user_of(context: &Context, message: &Message) -> Option<UserHash> {
     message.from.as_ref().map(|user| {
         context
             .core
@@ -374,7 +374,7 @@ async fn handle_button(context: &Context, query: &CallbackQuery) {
         .core
         .user(Platform::Telegram, &query.from.id.0.to_string());
     if data == "forget:yes" {
-        return forget(context, message, &user).await;
+        return account::forget(context, message, &user).await;
     }
     if data == "forget:no" {
         return say(context, message, "Kept. Nothing was erased.").await;
@@ -419,122 +419,11 @@ async fn handle_button(context: &Context, query: &CallbackQuery) {
     }
 }
 
-async fn history(context: &Context, message: &Message, words: &[String]) {
-    let (Some(history), Some(user)) = (&context.core.history, user_of(context, message)) else {
-        return say(context, message, "I keep no history on this server.").await;
-    };
-    let answer = match words.first().map(String::as_str) {
-        Some("off") => history
-            .pause(&user, true)
-            .await
-            .map(|()| "Done: I won't record your conversions. /history on to resume.".to_string()),
-        Some("on") => history
-            .pause(&user, false)
-            .await
-            .map(|()| "Done: I'll record how your conversions go again.".to_string()),
-        _ => history
-            .for_user(&user, Some(10))
-            .await
-            .map(|records| texts::history(&records)),
-    };
-    match answer {
-        Ok(text) => say(context, message, &text).await,
-        Err(error) => {
-            tracing::warn!("history query failed: {error}");
-            say(
-                context,
-                message,
-                "Your history can't be reached right now. Try again in a minute.",
-            )
-            .await;
-        }
-    }
-}
-
-async fn forget_prompt(context: &Context, message: &Message) {
-    let keyboard = InlineKeyboardMarkup::new([[
-        InlineKeyboardButton::callback("Yes, erase it", "forget:yes"),
-        InlineKeyboardButton::callback("No, keep it", "forget:no"),
-    ]]);
-    let request = context
-        .bot
-        .send_message(
-            message.chat.id,
-            "Erase your whole conversion history? This can't be undone.",
-        )
-        .reply_markup(keyboard);
-    if let Err(error) = retrying(|| request.clone()).await {
-        tracing::warn!("telegram: forget prompt not sent: {error}");
-    }
-}
-
-async fn forget(context: &Context, message: &Message, user: &UserHash) {
-    let Some(history) = &context.core.history else {
-        return say(context, message, "I keep no history on this server.").await;
-    };
-    match history.forget(user).await {
-        Ok(erased) => {
-            say(
-                context,
-                message,
-                &format!("Erased {erased} records. Your history is empty."),
-            )
-            .await
-        }
-        Err(error) => {
-            tracing::warn!("history erase failed: {error}");
-            say(
-                context,
-                message,
-                "I couldn't erase your history right now. Try again in a minute.",
-            )
-            .await;
-        }
-    }
-}
-
-async fn auto(context: &Context, message: &Message, words: &[String]) {
-    if message.chat.is_private() {
-        return say(
-            context,
-            message,
-            "/auto is for groups. Here, just send me images.",
-        )
-        .await;
-    }
-    let Some(user) = &message.from else { return };
-    let admins = retrying(|| context.bot.get_chat_administrators(message.chat.id)).await;
-    if !admins.is_ok_and(|admins| admins.iter().any(|a| a.user.id == user.id)) {
-        return say(context, message, "Only group admins can change /auto.").await;
-    }
-    match words.first().map(String::as_str) {
-        None | Some("off") => {
-            context.auto.remove(&message.chat.id);
-            say(context, message, "Auto-convert is off in this group.").await;
-        }
-        Some(_) => match Options::parse(words.iter().map(String::as_str)) {
-            Ok(_) => {
-                context.auto.insert(message.chat.id, words.to_vec());
-                say(
-                    context,
-                    message,
-                    &format!(
-                        "Auto-convert is on: images here become {}.",
-                        words.join(" ")
-                    ),
-                )
-                .await;
-            }
-            Err(error) => fail(context, message, &error).await,
-        },
-    }
-}
-
-async fn fail(context: &Context, message: &Message, error: &UserError) {
+pub(super) async fn fail(context: &Context, message: &Message, error: &UserError) {
     say(context, message, &error.to_string()).await;
 }
 
-async fn say(context: &Context, message: &Message, text: &str) {
+pub(super) async fn say(context: &Context, message: &Message, text: &str) {
     let request = context
         .bot
         .send_message(message.chat.id, text)

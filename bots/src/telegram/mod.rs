@@ -4,6 +4,7 @@
 //! while other chats go on; conversions share the core's bounded pool.
 //! Albums are gathered for `album_wait` before they are handled.
 
+mod account;
 mod chat;
 mod media;
 mod send;

@@ -1,0 +1,124 @@
+//! A user's rights and a group's settings over Telegram: `/history`
+//! (`off`/`on`), `/forget` with its confirmation, and `/auto` for group
+//! admins. Everything goes through the core's history by hashed user id.
+
+use pixdrop::Options;
+use pixdrop::history::UserHash;
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+use super::Context;
+use super::chat::{fail, say, user_of};
+use super::send::retrying;
+use crate::texts;
+
+pub async fn history(context: &Context, message: &Message, words: &[String]) {
+    let (Some(history), Some(user)) = (&context.core.history, user_of(context, message)) else {
+        return say(context, message, "I keep no history on this server.").await;
+    };
+    let answer = match words.first().map(String::as_str) {
+        Some("off") => history
+            .pause(&user, true)
+            .await
+            .map(|()| "Done: I won't record your conversions. /history on to resume.".to_string()),
+        Some("on") => history
+            .pause(&user, false)
+            .await
+            .map(|()| "Done: I'll record how your conversions go again.".to_string()),
+        _ => history
+            .for_user(&user, Some(10))
+            .await
+            .map(|records| texts::history(&records)),
+    };
+    match answer {
+        Ok(text) => say(context, message, &text).await,
+        Err(error) => {
+            tracing::warn!("history query failed: {error}");
+            say(
+                context,
+                message,
+                "Your history can't be reached right now. Try again in a minute.",
+            )
+            .await;
+        }
+    }
+}
+
+pub async fn forget_prompt(context: &Context, message: &Message) {
+    let keyboard = InlineKeyboardMarkup::new([[
+        InlineKeyboardButton::callback("Yes, erase it", "forget:yes"),
+        InlineKeyboardButton::callback("No, keep it", "forget:no"),
+    ]]);
+    let request = context
+        .bot
+        .send_message(
+            message.chat.id,
+            "Erase your whole conversion history? This can't be undone.",
+        )
+        .reply_markup(keyboard);
+    if let Err(error) = retrying(|| request.clone()).await {
+        tracing::warn!("telegram: forget prompt not sent: {error}");
+    }
+}
+
+pub async fn forget(context: &Context, message: &Message, user: &UserHash) {
+    let Some(history) = &context.core.history else {
+        return say(context, message, "I keep no history on this server.").await;
+    };
+    match history.forget(user).await {
+        Ok(erased) => {
+            say(
+                context,
+                message,
+                &format!("Erased {erased} records. Your history is empty."),
+            )
+            .await
+        }
+        Err(error) => {
+            tracing::warn!("history erase failed: {error}");
+            say(
+                context,
+                message,
+                "I couldn't erase your history right now. Try again in a minute.",
+            )
+            .await;
+        }
+    }
+}
+
+pub async fn auto(context: &Context, message: &Message, words: &[String]) {
+    if message.chat.is_private() {
+        return say(
+            context,
+            message,
+            "/auto is for groups. Here, just send me images.",
+        )
+        .await;
+    }
+    let Some(user) = &message.from else { return };
+    let admins = retrying(|| context.bot.get_chat_administrators(message.chat.id)).await;
+    if !admins.is_ok_and(|admins| admins.iter().any(|a| a.user.id == user.id)) {
+        return say(context, message, "Only group admins can change /auto.").await;
+    }
+    match words.first().map(String::as_str) {
+        None | Some("off") => {
+            context.auto.remove(&message.chat.id);
+            say(context, message, "Auto-convert is off in this group.").await;
+        }
+        Some(_) => match Options::parse(words.iter().map(String::as_str)) {
+            Ok(_) => {
+                context.auto.insert(message.chat.id, words.to_vec());
+                say(
+                    context,
+                    message,
+                    &format!(
+                        "Auto-convert is on: images here become {}.",
+                        words.join(" ")
+                    ),
+                )
+                .await;
+            }
+            Err(error) => fail(context, message, &error).await,
+        },
+    }
+}
