@@ -20,6 +20,8 @@ pub struct Config {
     pub telegram_download_limit: u64,
     /// Largest file we may upload: 50 MB on the public API.
     pub telegram_upload_limit: u64,
+    /// Public base URL Telegram should post updates to; unset = long polling.
+    pub telegram_webhook_url: Option<String>,
     pub discord_token: Option<Secret>,
     pub discord_api_url: Option<String>,
     pub bind: SocketAddr,
@@ -89,6 +91,7 @@ impl Config {
                 .unwrap_or_else(|| "https://api.telegram.org".into()),
             telegram_download_limit: parse(&get, "TELEGRAM_DOWNLOAD_LIMIT", "20MiB", byte_count)?,
             telegram_upload_limit: parse(&get, "TELEGRAM_UPLOAD_LIMIT", "50MiB", byte_count)?,
+            telegram_webhook_url: get("TELEGRAM_WEBHOOK_URL"),
             discord_token: get("DISCORD_TOKEN").map(Secret),
             discord_api_url: get("DISCORD_API_URL"),
             public_url: get("PIXDROP_PUBLIC_URL")

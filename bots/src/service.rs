@@ -14,7 +14,7 @@ use tokio::net::TcpListener;
 
 use crate::config::Config;
 use crate::telegram;
-use crate::web::{self, AppState, Metrics, RateLimit};
+use crate::web::{self, AppState, Metrics, RateLimit, TelegramHook};
 
 /// How often the in-memory store scans everything and forgets old
 /// tombstones; each entry is dropped at its own deadline regardless.
@@ -72,13 +72,28 @@ pub async fn run(config: Config) -> Result<(), String> {
         }
     };
     let mut bots = tokio::task::JoinSet::new();
+    let mut hook = None;
     if let Some(token) = &config.telegram_token {
+        let webhook = config.telegram_webhook_url.as_ref().map(|base| {
+            let secret = pixdrop::store::FileId::random().to_string();
+            let (sender, updates) = tokio::sync::mpsc::channel(256);
+            hook = Some(TelegramHook {
+                secret: secret.clone(),
+                updates: sender,
+            });
+            telegram::Webhook {
+                url: format!("{}/telegram/{secret}", base.trim_end_matches('/')),
+                secret,
+                updates,
+            }
+        });
         let settings = telegram::Settings {
             token: token.0.clone(),
             api_url: config.telegram_api_url.clone(),
             download_limit: config.telegram_download_limit,
             upload_limit: config.telegram_upload_limit,
             album_wait: Duration::from_millis(1500),
+            webhook,
         };
         bots.spawn(telegram::run(settings, core.clone(), stopped()));
     }
@@ -86,6 +101,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         core,
         metrics: Arc::new(Metrics::default()),
         rate: Arc::new(RateLimit::per_minute(config.rate_per_minute)),
+        telegram: hook,
     };
     let listener = TcpListener::bind(config.bind)
         .await

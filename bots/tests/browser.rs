@@ -52,6 +52,7 @@ fn state(public_url: &str) -> AppState {
         },
         metrics: Arc::new(Metrics::default()),
         rate: Arc::new(RateLimit::per_minute(600)),
+        telegram: None,
     }
 }
 

@@ -93,6 +93,7 @@ async fn nothing_identifying_reaches_the_database_or_the_logs() {
         },
         metrics: Arc::new(Metrics::default()),
         rate: Arc::new(RateLimit::per_minute(600)),
+        telegram: None,
     };
 
     let mut form = format!(

@@ -33,6 +33,7 @@ fn state(retention: Duration, limits: Limits, per_minute: u32) -> AppState {
         },
         metrics: Arc::new(Metrics::default()),
         rate: Arc::new(RateLimit::per_minute(per_minute)),
+        telegram: None,
     }
 }
 
@@ -330,4 +331,49 @@ async fn a_real_server_serves_a_link_until_retention_then_410() {
     assert_eq!(oversize.status(), reqwest::StatusCode::PAYLOAD_TOO_LARGE);
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn the_telegram_webhook_takes_updates_with_the_right_secret_only() {
+    let (updates, mut received) = tokio::sync::mpsc::channel(4);
+    let mut state = default_state();
+    state.telegram = Some(web::TelegramHook {
+        secret: "s3cr3t-path-and-token".into(),
+        updates,
+    });
+    let update = serde_json::json!({
+        "update_id": 7,
+        "message": {
+            "message_id": 3,
+            "date": 1_800_000_000,
+            "chat": {"id": 42, "type": "private", "first_name": "Ada"},
+            "from": {"id": 42, "is_bot": false, "first_name": "Ada"},
+            "text": "/start"
+        }
+    });
+    let post = |path: &str, token: &str| {
+        Request::post(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-telegram-bot-api-secret-token", token)
+            .body(Body::from(update.to_string()))
+            .unwrap()
+    };
+    let wrong = send(&state, post("/telegram/s3cr3t-path-and-token", "guess"))
+        .await
+        .0;
+    assert_eq!(wrong, StatusCode::FORBIDDEN);
+    let wrong_path = send(&state, post("/telegram/guess", "s3cr3t-path-and-token"))
+        .await
+        .0;
+    assert_eq!(wrong_path, StatusCode::FORBIDDEN);
+    assert!(received.try_recv().is_err());
+    let ok = send(
+        &state,
+        post("/telegram/s3cr3t-path-and-token", "s3cr3t-path-and-token"),
+    )
+    .await
+    .0;
+    assert_eq!(ok, StatusCode::OK);
+    let delivered = received.try_recv().expect("the update was queued");
+    assert_eq!(delivered.id.0, 7);
 }

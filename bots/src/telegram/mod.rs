@@ -21,7 +21,7 @@ use teloxide::types::{AllowedUpdate, BotCommand, ChatId, UpdateKind};
 use tokio::sync::mpsc;
 
 /// What the adapter needs beyond the core.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Settings {
     pub token: String,
     pub api_url: String,
@@ -31,6 +31,18 @@ pub struct Settings {
     pub upload_limit: u64,
     /// How long to wait for the rest of an album.
     pub album_wait: Duration,
+    /// Webhook mode: updates arrive through the web server instead of long polling.
+    pub webhook: Option<Webhook>,
+}
+
+/// Where Telegram should post updates, and the queue the web route feeds.
+#[derive(Debug)]
+pub struct Webhook {
+    /// The public URL of the web route, secret path included.
+    pub url: String,
+    /// Also sent by Telegram in `X-Telegram-Bot-Api-Secret-Token`.
+    pub secret: String,
+    pub updates: mpsc::Receiver<Update>,
 }
 
 /// Shared by every chat worker.
@@ -65,11 +77,29 @@ pub async fn run(
     send::retrying(|| bot.set_my_commands(commands()))
         .await
         .map_err(|e| format!("Telegram setMyCommands failed: {e}"))?;
-    let webhook = send::retrying(|| bot.get_webhook_info()).await;
-    if webhook.is_ok_and(|info| info.url.is_some()) {
-        let _ = send::retrying(|| bot.delete_webhook()).await;
+    let mut settings = settings;
+    let hook = settings.webhook.take();
+    match &hook {
+        Some(hook) => {
+            let url: url::Url = hook
+                .url
+                .parse()
+                .map_err(|e| format!("TELEGRAM_WEBHOOK_URL: {e}"))?;
+            send::retrying(|| {
+                bot.set_webhook(url.clone())
+                    .secret_token(hook.secret.clone())
+            })
+            .await
+            .map_err(|e| format!("Telegram setWebhook failed: {e}"))?;
+        }
+        None => {
+            let webhook = send::retrying(|| bot.get_webhook_info()).await;
+            if webhook.is_ok_and(|info| info.url.is_some()) {
+                let _ = send::retrying(|| bot.delete_webhook()).await;
+            }
+        }
     }
-    tracing::info!("telegram bot connected");
+    tracing::info!(webhook = hook.is_some(), "telegram bot connected");
     let context = Arc::new(Context {
         bot,
         core,
@@ -77,8 +107,14 @@ pub async fn run(
         username,
         auto: dashmap::DashMap::new(),
     });
+    let updates = async move {
+        match hook {
+            Some(hook) => receive(context, hook.updates).await,
+            None => poll(context).await,
+        }
+    };
     tokio::select! {
-        () = poll(context.clone()) => Ok(()),
+        () = updates => Ok(()),
         () = shutdown => {
             tracing::info!("telegram bot stopping");
             Ok(())
@@ -106,10 +142,36 @@ fn commands() -> Vec<BotCommand> {
     .collect()
 }
 
+/// Hands updates posted to the webhook route to their chats' workers.
+async fn receive(context: Arc<Context>, mut updates: mpsc::Receiver<Update>) {
+    let mut workers = Workers::default();
+    while let Some(update) = updates.recv().await {
+        workers.dispatch(&context, update);
+    }
+}
+
+/// One queue per chat with a live worker behind it.
+#[derive(Default)]
+struct Workers(HashMap<ChatId, mpsc::Sender<Update>>);
+
+impl Workers {
+    fn dispatch(&mut self, context: &Arc<Context>, update: Update) {
+        let Some(chat) = chat_of(&update) else { return };
+        self.0.retain(|_, worker| !worker.is_closed());
+        let worker = self
+            .0
+            .entry(chat)
+            .or_insert_with(|| chat::spawn_worker(context.clone(), CHAT_QUEUE));
+        if worker.try_send(update).is_err() {
+            tracing::warn!("telegram chat queue full; update dropped");
+        }
+    }
+}
+
 /// Long-polls for updates and hands each to its chat's worker.
 async fn poll(context: Arc<Context>) {
     let mut offset = 0i32;
-    let mut workers: HashMap<ChatId, mpsc::Sender<Update>> = HashMap::new();
+    let mut workers = Workers::default();
     loop {
         let request = context
             .bot
@@ -127,16 +189,7 @@ async fn poll(context: Arc<Context>) {
         };
         for update in updates {
             offset = offset.max(update.id.as_offset());
-            let Some(chat) = chat_of(&update) else {
-                continue;
-            };
-            workers.retain(|_, worker| !worker.is_closed());
-            let worker = workers
-                .entry(chat)
-                .or_insert_with(|| chat::spawn_worker(context.clone(), CHAT_QUEUE));
-            if worker.try_send(update).is_err() {
-                tracing::warn!("telegram chat queue full; update dropped");
-            }
+            workers.dispatch(&context, update);
         }
     }
 }

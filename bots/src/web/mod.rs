@@ -11,6 +11,7 @@ mod history;
 pub mod metrics;
 mod page;
 mod rate;
+mod telegram_hook;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -23,12 +24,15 @@ use tokio::net::TcpListener;
 
 pub use metrics::Metrics;
 pub use rate::RateLimit;
+pub use telegram_hook::TelegramHook;
 
 #[derive(Clone)]
 pub struct AppState {
     pub core: Core,
     pub metrics: Arc<Metrics>,
     pub rate: Arc<RateLimit>,
+    /// Set in Telegram webhook mode: where posted updates go.
+    pub telegram: Option<TelegramHook>,
 }
 
 pub fn app(state: AppState) -> Router {
@@ -44,6 +48,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/history/export", get(history::export))
         .route("/api/history/pause", post(history::pause))
         .route("/d/{id}", get(download::download))
+        .route("/telegram/{secret}", post(telegram_hook::receive))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/metrics", get(health::metrics))
