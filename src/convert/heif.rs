@@ -1,5 +1,5 @@
-//! HEIC/HEIF and AVIF decoding through the system libheif, when the build
-//! found it (see build.rs). Only the handful of C functions used here are
+//! HEIC/HEIF and AVIF decoding, and AVIF encoding, through the system
+//! libheif when the build found it (see build.rs). Only the handful of C functions used here are
 //! declared, so no headers or bindgen are needed. Dimensions are checked
 //! against the limits before libheif is asked to decode anything.
 
@@ -48,6 +48,19 @@ pub fn decode(bytes: &[u8], limits: &Limits, format: &str) -> Result<Decoded, Us
     })
 }
 
+/// AVIF through libheif's AV1 encoder (libaom: several times faster than
+/// rav1e at the same quality); `None` when this build or the installed
+/// libheif has no AV1 encoder, so the caller falls back.
+#[cfg(pixdrop_heif)]
+pub fn encode_avif(image: &DynamicImage, quality: u8) -> Option<Vec<u8>> {
+    sys::encode_avif(image, quality)
+}
+
+#[cfg(not(pixdrop_heif))]
+pub fn encode_avif(_image: &DynamicImage, _quality: u8) -> Option<Vec<u8>> {
+    None
+}
+
 #[cfg(pixdrop_heif)]
 mod sys {
     //! The libheif calls, each wrapped so that every pointer is freed once.
@@ -81,7 +94,71 @@ mod sys {
     const CHROMA_INTERLEAVED_RGBA: c_int = 11;
     const CHANNEL_INTERLEAVED: c_int = 10;
 
+    #[repr(C)]
+    struct RawEncoder {
+        _private: [u8; 0],
+    }
+
+    #[repr(C)]
+    struct Writer {
+        writer_api_version: c_int,
+        write:
+            unsafe extern "C" fn(*mut RawContext, *const c_void, usize, *mut c_void) -> HeifError,
+    }
+
+    const COMPRESSION_AV1: c_int = 4;
+    /// libaom's speed/size trade-off (0 slow … 9 fast); Pillow uses 6.
+    const AOM_SPEED: c_int = 6;
+
     unsafe extern "C" {
+        fn heif_context_get_encoder_for_format(
+            ctx: *mut RawContext,
+            format: c_int,
+            encoder: *mut *mut RawEncoder,
+        ) -> HeifError;
+        fn heif_encoder_release(encoder: *mut RawEncoder);
+        fn heif_encoder_set_lossy_quality(encoder: *mut RawEncoder, quality: c_int) -> HeifError;
+        fn heif_encoder_set_parameter_integer(
+            encoder: *mut RawEncoder,
+            name: *const c_char,
+            value: c_int,
+        ) -> HeifError;
+        fn heif_encoder_set_parameter_string(
+            encoder: *mut RawEncoder,
+            name: *const c_char,
+            value: *const c_char,
+        ) -> HeifError;
+        fn heif_image_create(
+            width: c_int,
+            height: c_int,
+            colorspace: c_int,
+            chroma: c_int,
+            out: *mut *mut RawImage,
+        ) -> HeifError;
+        fn heif_image_add_plane(
+            image: *mut RawImage,
+            channel: c_int,
+            width: c_int,
+            height: c_int,
+            bit_depth: c_int,
+        ) -> HeifError;
+        fn heif_image_get_plane(
+            image: *mut RawImage,
+            channel: c_int,
+            stride: *mut c_int,
+        ) -> *mut u8;
+        fn heif_context_encode_image(
+            ctx: *mut RawContext,
+            image: *const RawImage,
+            encoder: *mut RawEncoder,
+            options: *const c_void,
+            out: *mut *mut RawHandle,
+        ) -> HeifError;
+        fn heif_context_write(
+            ctx: *mut RawContext,
+            writer: *mut Writer,
+            userdata: *mut c_void,
+        ) -> HeifError;
         fn heif_init(params: *mut c_void) -> HeifError;
         fn heif_context_alloc() -> *mut RawContext;
         fn heif_context_free(ctx: *mut RawContext);
@@ -123,6 +200,135 @@ mod sys {
 
     static INIT: Once = Once::new();
 
+    fn init() {
+        // SAFETY: heif_init is reference counted and thread safe; it is
+        // called once and never paired with deinit, keeping plugins loaded.
+        INIT.call_once(|| unsafe {
+            heif_init(ptr::null_mut());
+        });
+    }
+
+    struct Encoder(*mut RawEncoder);
+
+    impl Drop for Encoder {
+        fn drop(&mut self) {
+            // SAFETY: obtained from heif_context_get_encoder_for_format, released once.
+            unsafe { heif_encoder_release(self.0) }
+        }
+    }
+
+    /// Collects what libheif writes.
+    unsafe extern "C" fn collect(
+        _ctx: *mut RawContext,
+        data: *const c_void,
+        size: usize,
+        out: *mut c_void,
+    ) -> HeifError {
+        // SAFETY: `out` is the Vec passed to heif_context_write below and
+        // `data` holds `size` bytes for the duration of this call.
+        unsafe {
+            let out = &mut *out.cast::<Vec<u8>>();
+            out.extend_from_slice(std::slice::from_raw_parts(data.cast::<u8>(), size));
+        }
+        HeifError {
+            code: 0,
+            subcode: 0,
+            message: c"ok".as_ptr(),
+        }
+    }
+
+    pub fn encode_avif(image: &image::DynamicImage, quality: u8) -> Option<Vec<u8>> {
+        init();
+        let alpha = image.color().has_alpha();
+        let pixels = if alpha {
+            image.to_rgba8().into_raw()
+        } else {
+            image.to_rgb8().into_raw()
+        };
+        let channels = if alpha { 4 } else { 3 };
+        let width = c_int::try_from(image.width()).ok()?;
+        let height = c_int::try_from(image.height()).ok()?;
+        // SAFETY: a fresh context, freed by `Context`'s Drop.
+        let raw = unsafe { heif_context_alloc() };
+        if raw.is_null() {
+            return None;
+        }
+        let context = Context { raw, _bytes: &[] };
+        let mut encoder = ptr::null_mut();
+        // SAFETY: valid context; the encoder is released by `Encoder`'s Drop.
+        let err = unsafe {
+            heif_context_get_encoder_for_format(context.raw, COMPRESSION_AV1, &mut encoder)
+        };
+        if err.code != 0 || encoder.is_null() {
+            return None;
+        }
+        let encoder = Encoder(encoder);
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as c_int;
+        // SAFETY: valid encoder; parameter names are NUL-terminated literals.
+        unsafe {
+            heif_encoder_set_lossy_quality(encoder.0, c_int::from(quality));
+            heif_encoder_set_parameter_integer(encoder.0, c"speed".as_ptr(), AOM_SPEED);
+            heif_encoder_set_parameter_integer(encoder.0, c"threads".as_ptr(), threads);
+            heif_encoder_set_parameter_string(encoder.0, c"chroma".as_ptr(), c"420".as_ptr());
+        }
+        let chroma = if alpha {
+            CHROMA_INTERLEAVED_RGBA
+        } else {
+            CHROMA_INTERLEAVED_RGB
+        };
+        let mut raw_image = ptr::null_mut();
+        // SAFETY: creates an empty image, released by `Image`'s Drop.
+        let err =
+            unsafe { heif_image_create(width, height, COLORSPACE_RGB, chroma, &mut raw_image) };
+        if err.code != 0 || raw_image.is_null() {
+            return None;
+        }
+        let heif_image = Image(raw_image);
+        // SAFETY: the plane is allocated by libheif with `stride` bytes a row
+        // for `height` rows; each row copied is `width * channels` bytes.
+        unsafe {
+            let err = heif_image_add_plane(heif_image.0, CHANNEL_INTERLEAVED, width, height, 8);
+            if err.code != 0 {
+                return None;
+            }
+            let mut stride: c_int = 0;
+            let plane = heif_image_get_plane(heif_image.0, CHANNEL_INTERLEAVED, &mut stride);
+            let row = width as usize * channels;
+            if plane.is_null() || (stride as usize) < row {
+                return None;
+            }
+            for (y, source) in pixels.chunks_exact(row).enumerate() {
+                std::ptr::copy_nonoverlapping(source.as_ptr(), plane.add(y * stride as usize), row);
+            }
+        }
+        let mut handle = ptr::null_mut();
+        // SAFETY: all pointers valid; the handle is released right after.
+        let err = unsafe {
+            heif_context_encode_image(
+                context.raw,
+                heif_image.0,
+                encoder.0,
+                ptr::null(),
+                &mut handle,
+            )
+        };
+        if err.code != 0 {
+            return None;
+        }
+        if !handle.is_null() {
+            // SAFETY: returned by heif_context_encode_image, released once.
+            unsafe { heif_image_handle_release(handle) };
+        }
+        let mut out = Vec::new();
+        let mut writer = Writer {
+            writer_api_version: 1,
+            write: collect,
+        };
+        // SAFETY: `writer` and `out` outlive the call; `collect` appends to `out`.
+        let err = unsafe { heif_context_write(context.raw, &mut writer, (&raw mut out).cast()) };
+        (err.code == 0 && !out.is_empty()).then_some(out)
+    }
+
     /// A parsed file. Borrows the input bytes: libheif reads them in place.
     pub struct Context<'a> {
         raw: *mut RawContext,
@@ -138,11 +344,7 @@ mod sys {
 
     impl<'a> Context<'a> {
         pub fn read(bytes: &'a [u8]) -> Option<Self> {
-            // SAFETY: heif_init is reference counted and thread safe; it is
-            // called once and never paired with deinit, keeping plugins loaded.
-            INIT.call_once(|| unsafe {
-                heif_init(ptr::null_mut());
-            });
+            init();
             // SAFETY: a fresh context; freed in Drop.
             let raw = unsafe { heif_context_alloc() };
             if raw.is_null() {

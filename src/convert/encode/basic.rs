@@ -1,5 +1,5 @@
 //! Formats the image crate writes well as they are: BMP, TIFF, QOI, TGA, PNM,
-//! and AVIF (rav1e through ravif, pure Rust).
+//! and AVIF (libaom through libheif when present, else rav1e, pure Rust).
 
 use std::io::Cursor;
 
@@ -30,6 +30,9 @@ pub fn encode(image: &DynamicImage, format: Format) -> Result<Vec<u8>, UserError
 }
 
 pub fn avif(image: &DynamicImage, settings: &Settings) -> Result<Vec<u8>, UserError> {
+    if let Some(encoded) = crate::convert::heif::encode_avif(image, settings.quality) {
+        return Ok(encoded);
+    }
     let mut out = Vec::new();
     let encoder = AvifEncoder::new_with_speed_quality(&mut out, AVIF_SPEED, settings.quality);
     rgb_or_rgba(image)
