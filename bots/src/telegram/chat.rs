@@ -76,6 +76,8 @@ enum Ask {
     Convert(Vec<String>),
     Info,
     Text(String),
+    /// Addressed but without a format: offer the keyboard, even in groups.
+    Keyboard,
     KeyboardOrQuiet,
     History(Vec<String>),
     Forget,
@@ -86,7 +88,17 @@ enum Ask {
 fn ask(context: &Context, message: &Message) -> Ask {
     let text = message.text().or_else(|| message.caption()).unwrap_or("");
     let Some(Command { name, words }) = words::command(text, &context.username) else {
-        return Ask::KeyboardOrQuiet;
+        return match words::mention(text, &context.username) {
+            Some(words) if words.iter().any(|w| Options::parse([w.as_str()]).is_ok()) => {
+                let words = words
+                    .into_iter()
+                    .filter(|w| Options::parse([w.as_str()]).is_ok())
+                    .collect();
+                Ask::Convert(words)
+            }
+            Some(_) => Ask::Keyboard,
+            None => Ask::KeyboardOrQuiet,
+        };
     };
     let mut words = words;
     match name.as_str() {
@@ -154,6 +166,10 @@ async fn handle_message(context: &Context, message: &Message) {
         Ask::History(words) => account::history(context, message, &words).await,
         Ask::Forget => account::forget_prompt(context, message).await,
         Ask::Auto(words) => account::auto(context, message, &words).await,
+        Ask::Keyboard => match found {
+            Some(media) => offer_keyboard(context, message, &media).await,
+            None => say(context, message, &texts::help("/")).await,
+        },
         Ask::KeyboardOrQuiet => match (found, private) {
             (Some(media), true) => offer_keyboard(context, message, &media).await,
             (Some(media), false) => {
@@ -401,10 +417,7 @@ async fn handle_button(context: &Context, query: &CallbackQuery) {
         Ok(options) => options,
         Err(error) => return fail(context, message, &error).await,
     };
-    let _ = context
-        .bot
-        .send_chat_action(message.chat.id, ChatAction::UploadDocument)
-        .await;
+    let _working = Working::start(context, message.chat.id);
     let job = Job {
         input: source,
         more: Vec::new(),
@@ -416,6 +429,28 @@ async fn handle_button(context: &Context, query: &CallbackQuery) {
     match context.core.run(job).await {
         Ok(reply) => deliver(context, message.chat.id, reply_to, &reply).await,
         Err(error) => fail(context, message, &error).await,
+    }
+}
+
+/// Shows "sending a file…" in the chat until dropped; Telegram clears the
+/// indicator after about five seconds, so it is repeated every four.
+struct Working(tokio::task::JoinHandle<()>);
+
+impl Working {
+    fn start(context: &Context, chat: ChatId) -> Self {
+        let bot = context.bot.clone();
+        Self(tokio::spawn(async move {
+            loop {
+                let _ = bot.send_chat_action(chat, ChatAction::UploadDocument).await;
+                tokio::time::sleep(Duration::from_secs(4)).await;
+            }
+        }))
+    }
+}
+
+impl Drop for Working {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

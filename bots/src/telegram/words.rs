@@ -30,6 +30,23 @@ pub fn command(text: &str, bot_username: &str) -> Option<Command> {
     })
 }
 
+/// The words around a mention of `@bot_username`, when the text has one:
+/// in groups, mentioning the bot is as good as a command.
+pub fn mention(text: &str, bot_username: &str) -> Option<Vec<String>> {
+    let tag = format!("@{bot_username}");
+    let mut mentioned = false;
+    let words = text
+        .split_whitespace()
+        .filter(|word| {
+            let is_tag = word.eq_ignore_ascii_case(&tag);
+            mentioned |= is_tag;
+            !is_tag
+        })
+        .map(str::to_string)
+        .collect();
+    mentioned.then_some(words)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +61,18 @@ mod tests {
         assert!(command("convert webp", "pixdrop_bot").is_none());
         assert!(command("/", "pixdrop_bot").is_none());
         assert!(command("/über", "pixdrop_bot").is_none());
+    }
+
+    #[test]
+    fn a_mention_carries_the_words_around_it() {
+        assert_eq!(
+            mention("@Pixdrop_Bot webp 80", "pixdrop_bot"),
+            Some(vec!["webp".into(), "80".into()])
+        );
+        assert_eq!(
+            mention("hey @pixdrop_bot", "pixdrop_bot"),
+            Some(vec!["hey".into()])
+        );
+        assert_eq!(mention("@other webp", "pixdrop_bot"), None);
     }
 }
