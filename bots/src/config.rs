@@ -24,6 +24,8 @@ pub struct Config {
     pub telegram_webhook_url: Option<String>,
     pub discord_token: Option<Secret>,
     pub discord_api_url: Option<String>,
+    /// A guild to register commands in as well (they appear there at once).
+    pub discord_guild_id: Option<u64>,
     pub bind: SocketAddr,
     pub public_url: String,
     pub retention: Duration,
@@ -94,6 +96,13 @@ impl Config {
             telegram_webhook_url: get("TELEGRAM_WEBHOOK_URL"),
             discord_token: get("DISCORD_TOKEN").map(Secret),
             discord_api_url: get("DISCORD_API_URL"),
+            discord_guild_id: get("DISCORD_GUILD_ID")
+                .map(|id| count(&id))
+                .transpose()
+                .map_err(|problem| ConfigError {
+                    variable: "DISCORD_GUILD_ID",
+                    problem,
+                })?,
             public_url: get("PIXDROP_PUBLIC_URL")
                 .unwrap_or_else(|| format!("http://{bind}"))
                 .trim_end_matches('/')

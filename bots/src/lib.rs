@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod discord;
 pub mod service;
 pub mod telegram;
 pub mod texts;

@@ -13,8 +13,8 @@ use pixdrop::store::{MemoryStore, RedisStore, Store, memory};
 use tokio::net::TcpListener;
 
 use crate::config::Config;
-use crate::telegram;
 use crate::web::{self, AppState, Metrics, RateLimit, TelegramHook};
+use crate::{discord, telegram};
 
 /// How often the in-memory store scans everything and forgets old
 /// tombstones; each entry is dropped at its own deadline regardless.
@@ -96,6 +96,14 @@ pub async fn run(config: Config) -> Result<(), String> {
             webhook,
         };
         bots.spawn(telegram::run(settings, core.clone(), stopped()));
+    }
+    if let Some(token) = &config.discord_token {
+        let settings = discord::Settings {
+            token: token.0.clone(),
+            api_url: config.discord_api_url.clone(),
+            guild_id: config.discord_guild_id,
+        };
+        bots.spawn(discord::run(settings, core.clone(), stopped()));
     }
     let state = AppState {
         core,
