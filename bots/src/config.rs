@@ -26,6 +26,8 @@ pub struct Config {
     pub discord_api_url: Option<String>,
     /// A guild to register commands in as well (they appear there at once).
     pub discord_guild_id: Option<u64>,
+    /// Request the privileged Message Content intent (enable it in the portal first).
+    pub discord_message_content: bool,
     pub bind: SocketAddr,
     pub public_url: String,
     pub retention: Duration,
@@ -96,6 +98,8 @@ impl Config {
             telegram_webhook_url: get("TELEGRAM_WEBHOOK_URL"),
             discord_token: get("DISCORD_TOKEN").map(Secret),
             discord_api_url: get("DISCORD_API_URL"),
+            discord_message_content: get("DISCORD_MESSAGE_CONTENT")
+                .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes" | "on")),
             discord_guild_id: get("DISCORD_GUILD_ID")
                 .map(|id| count(&id))
                 .transpose()

@@ -102,6 +102,7 @@ pub async fn run(config: Config) -> Result<(), String> {
             token: token.0.clone(),
             api_url: config.discord_api_url.clone(),
             guild_id: config.discord_guild_id,
+            message_content: config.discord_message_content,
         };
         bots.spawn(discord::run(settings, core.clone(), stopped()));
     }

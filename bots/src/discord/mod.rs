@@ -28,6 +28,8 @@ pub struct Settings {
     pub api_url: Option<String>,
     /// Also register the commands in this guild (they appear at once there).
     pub guild_id: Option<u64>,
+    /// Ask for the privileged Message Content intent (channel drops need it).
+    pub message_content: bool,
 }
 
 /// Shared by every event.
