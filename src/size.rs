@@ -57,10 +57,11 @@ impl fmt::Display for ByteSize {
         } else {
             (n as f64 / 1e9, "GB")
         };
-        if value >= 100.0 || (value.fract() * 10.0).round() == 0.0 {
+        let tenths = (value * 10.0).round() / 10.0;
+        if value >= 100.0 || tenths.fract() == 0.0 {
             write!(f, "{value:.0} {unit}")
         } else {
-            write!(f, "{value:.1} {unit}")
+            write!(f, "{tenths:.1} {unit}")
         }
     }
 }
@@ -87,5 +88,7 @@ mod tests {
         assert_eq!(ByteSize(2_400).to_string(), "2.4 KB");
         assert_eq!(ByteSize(52_428_800).to_string(), "52.4 MB");
         assert_eq!(ByteSize(500_000).to_string(), "500 KB");
+        assert_eq!(ByteSize(20 << 20).to_string(), "21 MB");
+        assert_eq!(ByteSize(1_950_000).to_string(), "2 MB");
     }
 }

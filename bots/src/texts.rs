@@ -86,6 +86,14 @@ pub fn clock(unix: u64) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
+pub fn erased(records: u64) -> String {
+    match records {
+        0 => "There was nothing to erase. Your history is empty.".into(),
+        1 => "Erased 1 record. Your history is empty.".into(),
+        n => format!("Erased {n} records. Your history is empty."),
+    }
+}
+
 pub fn history(records: &[Record]) -> String {
     if records.is_empty() {
         return "You have no conversions in your history.".into();

@@ -361,7 +361,7 @@ async fn forget(bot: &Bot, ctx: &Serenity, component: &ComponentInteraction, era
         (_, false) => "Kept. Nothing was erased.".to_string(),
         (None, true) => "I keep no history on this server.".to_string(),
         (Some(history), true) => match history.forget(&user(bot, component.user.id)).await {
-            Ok(erased) => format!("Erased {erased} records. Your history is empty."),
+            Ok(erased) => texts::erased(erased),
             Err(error) => {
                 tracing::warn!("history erase failed: {error}");
                 "I couldn't erase your history right now. Try again in a minute.".into()

@@ -66,14 +66,7 @@ pub async fn forget(context: &Context, message: &Message, user: &UserHash) {
         return say(context, message, "I keep no history on this server.").await;
     };
     match history.forget(user).await {
-        Ok(erased) => {
-            say(
-                context,
-                message,
-                &format!("Erased {erased} records. Your history is empty."),
-            )
-            .await
-        }
+        Ok(erased) => say(context, message, &texts::erased(erased)).await,
         Err(error) => {
             tracing::warn!("history erase failed: {error}");
             say(
