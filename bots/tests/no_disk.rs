@@ -34,18 +34,20 @@ async fn serving_writes_nothing_to_disk_and_stops_on_sigterm() {
         .port();
     let workdir = empty_dir();
     let missing_tmp = workdir.join("no-such-tmp");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pixdrop"))
-        .arg("serve")
-        .current_dir(&workdir)
-        .env_clear()
-        .env("PIXDROP_BIND", format!("127.0.0.1:{port}"))
-        .env("PIXDROP_RETENTION", "60s")
-        .env("TMPDIR", &missing_tmp)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = Stopper(
+        Command::new(env!("CARGO_BIN_EXE_pixdrop"))
+            .arg("serve")
+            .current_dir(&workdir)
+            .env_clear()
+            .env("PIXDROP_BIND", format!("127.0.0.1:{port}"))
+            .env("PIXDROP_RETENTION", "60s")
+            .env("TMPDIR", &missing_tmp)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -64,8 +66,8 @@ async fn serving_writes_nothing_to_disk_and_stops_on_sigterm() {
         assert!(!response.bytes().await.unwrap().is_empty());
     }
     // SAFETY: sends SIGTERM to the child we spawned.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    let status = child.wait().unwrap();
+    unsafe { libc::kill(child.0.id() as i32, libc::SIGTERM) };
+    let status = child.0.wait().unwrap();
     assert!(status.success(), "clean exit on SIGTERM, got {status}");
     for entry in std::fs::read_dir(&workdir).unwrap() {
         let path = entry.unwrap().path();
@@ -91,4 +93,15 @@ async fn serving_writes_nothing_to_disk_and_stops_on_sigterm() {
     }
     assert!(!missing_tmp.exists());
     std::fs::remove_dir_all(&workdir).unwrap();
+}
+
+/// Kills the server if the test fails before stopping it, so no process
+/// outlives the test.
+struct Stopper(std::process::Child);
+
+impl Drop for Stopper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
