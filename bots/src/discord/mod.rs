@@ -73,8 +73,11 @@ pub async fn run(
             .proxy(base.trim_end_matches('/'))
             .ratelimiter_disabled(true);
     }
-    let intents =
+    let mut intents =
         GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES;
+    if settings.message_content {
+        intents |= GatewayIntents::MESSAGE_CONTENT;
+    }
     let bot = Arc::new(Bot {
         core,
         settings,
