@@ -1,0 +1,104 @@
+//! The released shape of the Discord bot: the real `pixdrop` binary,
+//! configured only by `DISCORD_TOKEN` and `DISCORD_API_URL`, connects to the
+//! loopback fake's gateway, registers its commands, answers `/convert` with
+//! a converted file, and stops cleanly on SIGTERM.
+
+#[path = "discord_fake/mod.rs"]
+mod discord_fake;
+
+use std::io::Cursor;
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use discord_fake::FakeDiscord;
+use discord_fake::payloads::{attachment_option, string_option};
+use image::{ImageFormat, Rgb, RgbImage};
+
+fn png() -> Vec<u8> {
+    let image = RgbImage::from_fn(64, 48, |x, y| Rgb([(x * 4) as u8, (y * 5) as u8, 40]));
+    let mut out = Cursor::new(Vec::new());
+    image.write_to(&mut out, ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_answers_a_slash_command_through_the_fake() {
+    let fake = FakeDiscord::start().await;
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let workdir = std::env::temp_dir().join(format!("pixdrop-dc-bin-{}", std::process::id()));
+    std::fs::create_dir_all(&workdir).unwrap();
+    let mut child = Stopper(
+        Command::new(env!("CARGO_BIN_EXE_pixdrop"))
+            .arg("serve")
+            .current_dir(&workdir)
+            .env_clear()
+            .env("DISCORD_TOKEN", fake.token())
+            .env("DISCORD_API_URL", fake.api_url())
+            .env("PIXDROP_BIND", format!("127.0.0.1:{port}"))
+            .env("DATABASE_URL", "sqlite::memory:")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    fake.wait_until_ready(Duration::from_secs(30)).await;
+    fake.wait_for(
+        |calls| {
+            calls
+                .iter()
+                .any(|c| c.method == "PUT" && c.path.ends_with("/commands") && c.ok())
+        },
+        Duration::from_secs(30),
+    )
+    .await;
+    let image = fake.add_attachment(&png(), "photo.png", "image/png");
+    let slash = fake.slash_command(
+        "convert",
+        vec![
+            attachment_option("image", &image),
+            string_option("format", "jpeg"),
+        ],
+        vec![image],
+        8 << 20,
+    );
+    fake.interact(&slash);
+    let calls = fake
+        .wait_for(
+            |calls| {
+                calls.iter().any(|c| {
+                    c.method == "PATCH" && c.path.ends_with("@original") && !c.files.is_empty()
+                })
+            },
+            Duration::from_secs(30),
+        )
+        .await;
+    let edit = calls
+        .iter()
+        .find(|c| c.method == "PATCH" && !c.files.is_empty())
+        .unwrap();
+    let (_, name, bytes) = &edit.files[0];
+    assert!(name.ends_with(".jpg"), "{name}");
+    assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]));
+    // SAFETY: sends SIGTERM to the child we spawned.
+    unsafe { libc::kill(child.0.id() as i32, libc::SIGTERM) };
+    let status = child.0.wait().unwrap();
+    assert!(status.success(), "clean exit on SIGTERM, got {status}");
+    std::fs::remove_dir_all(&workdir).unwrap();
+}
+
+/// Kills the server if the test fails before stopping it, so no process
+/// outlives the test.
+struct Stopper(std::process::Child);
+
+impl Drop for Stopper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
