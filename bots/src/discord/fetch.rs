@@ -1,6 +1,7 @@
 //! Downloading attachments: only from Discord's CDN hosts (or, with
 //! `DISCORD_API_URL`, that host), never from a user-supplied address; the
 //! declared size is checked first and the download stops past the limit.
+//! Errors are logged without their URL, which carries the file's name.
 
 use bytes::Bytes;
 use futures_util::StreamExt;
@@ -32,11 +33,12 @@ pub async fn attachment(bot: &Bot, attachment: &Attachment) -> Result<Bytes, Use
         .send()
         .await
         .and_then(reqwest::Response::error_for_status)
-        .map_err(|e| UserError::internal(format!("discord download: {e}")))?;
+        .map_err(|e| UserError::internal(format!("discord download: {}", e.without_url())))?;
     let mut body = response.bytes_stream();
     let mut bytes = Vec::new();
     while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| UserError::internal(format!("discord download: {e}")))?;
+        let chunk = chunk
+            .map_err(|e| UserError::internal(format!("discord download: {}", e.without_url())))?;
         bytes.extend_from_slice(&chunk);
         if bytes.len() as u64 > limit {
             return Err(too_large(bytes.len() as u64));
