@@ -55,6 +55,10 @@ impl Running {
     /// Starts the bot and waits until it identified, got READY and had a
     /// chance to register its commands.
     async fn start() -> Self {
+        Self::start_with(core()).await
+    }
+
+    async fn start_with(core: Core) -> Self {
         let fake = FakeDiscord::start().await;
         let settings = Settings {
             token: fake.token().to_string(),
@@ -63,7 +67,7 @@ impl Running {
             message_content: true,
         };
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(discord::run(settings, core(), async move {
+        let task = tokio::spawn(discord::run(settings, core, async move {
             let _ = stopped.await;
         }));
         fake.wait_until_ready(REPLY).await;
@@ -585,5 +589,91 @@ async fn formats_lists_webp() {
         "says: {}",
         answer.content()
     );
+    bot.stop().await;
+}
+
+/// Waits for this interaction's first callback and returns its body.
+async fn answer_to(fake: &FakeDiscord, interaction: &Value) -> Value {
+    let calls = fake
+        .wait_for(|calls| callback_to(calls, interaction).is_some(), REPLY)
+        .await;
+    let (_, call) = callback_to(&calls, interaction).unwrap();
+    assert!(call.ok(), "{}", call.summary());
+    call.json.clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_lists_conversions_and_forget_erases_them_after_confirming() {
+    let retention = pixdrop::history::Retention {
+        user_days: 365,
+        anonymous_days: 30,
+    };
+    let history = pixdrop::history::History::connect("sqlite::memory:", retention)
+        .await
+        .unwrap();
+    let bot = Running::start_with(Core {
+        history: Some(history),
+        ..core()
+    })
+    .await;
+    let fake = &bot.fake;
+    let slash = convert(fake, &png(40, 30), "webp", UPLOAD_LIMIT);
+    fake.interact(&slash);
+    fake.wait_for(
+        |calls| {
+            original_calls(calls, &slash, "PATCH")
+                .iter()
+                .any(|(_, c)| c.ok() && !c.files.is_empty())
+        },
+        REPLY,
+    )
+    .await;
+
+    let mut listed = String::new();
+    for _ in 0..20 {
+        let ask = fake.slash_command("history", vec![], vec![], UPLOAD_LIMIT);
+        fake.interact(&ask);
+        listed = answer_to(fake, &ask).await["data"]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if listed.contains("WEBP") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        listed.contains("PNG") && listed.contains("WEBP"),
+        "says: {listed}"
+    );
+
+    let forget = fake.slash_command("forget", vec![], vec![], UPLOAD_LIMIT);
+    fake.interact(&forget);
+    let prompt = answer_to(fake, &forget).await;
+    assert_eq!(prompt["type"].as_u64(), Some(4));
+    let prompt_message = fake.original(&forget).expect("the prompt message");
+    assert!(
+        find_component(&prompt_message, "forget:yes").is_some(),
+        "{prompt_message}"
+    );
+    let confirm = fake.component("forget:yes", vec![], &prompt_message);
+    fake.interact(&confirm);
+    let done = answer_to(fake, &confirm).await;
+    assert_eq!(done["type"].as_u64(), Some(7), "updates the prompt");
+    assert!(
+        done["data"]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Erased")
+    );
+
+    let again = fake.slash_command("history", vec![], vec![], UPLOAD_LIMIT);
+    fake.interact(&again);
+    let after = answer_to(fake, &again).await;
+    let text = after["data"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_lowercase();
+    assert!(text.contains("no conversions"), "says: {text}");
     bot.stop().await;
 }
