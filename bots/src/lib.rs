@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod config;
 pub mod discord;
+pub mod export;
 pub mod service;
 pub mod telegram;
 pub mod texts;

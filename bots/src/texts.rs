@@ -18,7 +18,7 @@ pub fn help(command_prefix: &str) -> String {
          {p}info — what the image is\n\
          {p}formats — what I read and write\n\
          {p}privacy — what happens to your images\n\
-         {p}history, {p}forget — your conversion history\n\n\
+         {p}history, {p}export, {p}forget — your conversion history\n\n\
          Options: quality 1-100, a size like 1600 or 1600x1200, rotate=90, flip=h, max=500KB, lossless, bg=white, keep-metadata.",
         p = command_prefix
     )

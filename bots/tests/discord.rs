@@ -647,6 +647,25 @@ async fn history_lists_conversions_and_forget_erases_them_after_confirming() {
         "says: {listed}"
     );
 
+    let export = fake.slash_command("export", vec![], vec![], UPLOAD_LIMIT);
+    fake.interact(&export);
+    let calls = fake
+        .wait_for(|calls| callback_to(calls, &export).is_some(), REPLY)
+        .await;
+    let (_, exported) = callback_to(&calls, &export).unwrap();
+    assert!(exported.ok(), "{}", exported.summary());
+    let (_, name, bytes) = exported.files.first().expect("an export file");
+    assert_eq!(name, "pixdrop-history.json");
+    let document: Value = serde_json::from_slice(bytes).unwrap();
+    assert!(
+        document["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["output_format"] == "webp"),
+        "{document}"
+    );
+
     let forget = fake.slash_command("forget", vec![], vec![], UPLOAD_LIMIT);
     fake.interact(&forget);
     let prompt = answer_to(fake, &forget).await;

@@ -526,6 +526,19 @@ async fn history_lists_conversions_and_forget_erases_them() {
         "{listed:?}"
     );
 
+    let export = bot
+        .next("senddocument", fake.private_text(CHAT, CHAT, "/export"))
+        .await;
+    let (name, bytes) = export.file("document").expect("an export file");
+    assert_eq!(name, "pixdrop-history.json");
+    let exported: Value = serde_json::from_slice(bytes).unwrap();
+    let records = exported["records"].as_array().unwrap();
+    assert!(
+        records.iter().any(|r| r["output_format"] == "webp"),
+        "{exported}"
+    );
+    assert!(!String::from_utf8_lossy(bytes).contains("secret-holiday"));
+
     let question = bot
         .next("sendmessage", fake.private_text(CHAT, CHAT, "/forget"))
         .await;

@@ -68,6 +68,7 @@ pub fn all() -> Vec<CreateCommand> {
                     .add_string_choice("off", "off")
                     .add_string_choice("on", "on"),
             ),
+        CreateCommand::new("export").description("Your conversion history as a JSON file"),
         CreateCommand::new("forget").description("Erase your conversion history"),
         CreateCommand::new("auto")
             .description("Admins: convert every image posted in this channel")

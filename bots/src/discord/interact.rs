@@ -68,6 +68,7 @@ async fn slash(bot: &Bot, ctx: &Serenity, command: &CommandInteraction) {
         "privacy" => answer(ctx, command, &texts::privacy(bot.core.retention), false).await,
         "history" => history(bot, ctx, command).await,
         "forget" => forget_prompt(ctx, command).await,
+        "export" => export(bot, ctx, command).await,
         "auto" => auto(bot, ctx, command).await,
         _ => answer(ctx, command, "I don't know that command.", true).await,
     }
@@ -337,6 +338,43 @@ async fn history(bot: &Bot, ctx: &Serenity, command: &CommandInteraction) {
         "Your history can't be reached right now. Try again in a minute.".into()
     });
     answer(ctx, command, &text, true).await;
+}
+
+/// The user's whole history as a JSON file only they see.
+async fn export(bot: &Bot, ctx: &Serenity, command: &CommandInteraction) {
+    let Some(history) = &bot.core.history else {
+        return answer(ctx, command, "I keep no history on this server.", true).await;
+    };
+    let records = match history.for_user(&user(bot, command.user.id), None).await {
+        Ok(records) => records,
+        Err(error) => {
+            tracing::warn!("history export failed: {error}");
+            return answer(
+                ctx,
+                command,
+                "Your history can't be reached right now. Try again in a minute.",
+                true,
+            )
+            .await;
+        }
+    };
+    let file = serenity::all::CreateAttachment::bytes(
+        crate::export::bytes(&records),
+        crate::export::FILE_NAME,
+    );
+    let respond = || {
+        let message = CreateInteractionResponseMessage::new()
+            .content(format!(
+                "Your conversion history: {} records.",
+                records.len()
+            ))
+            .add_file(file.clone())
+            .ephemeral(true);
+        command.create_response(&ctx.http, CreateInteractionResponse::Message(message))
+    };
+    if let Err(error) = retrying(respond).await {
+        tracing::warn!("discord export not delivered: {error}");
+    }
 }
 
 async fn forget_prompt(ctx: &Serenity, command: &CommandInteraction) {

@@ -1,11 +1,11 @@
 //! A user's rights and a group's settings over Telegram: `/history`
-//! (`off`/`on`), `/forget` with its confirmation, and `/auto` for group
-//! admins. Everything goes through the core's history by hashed user id.
+//! (`off`/`on`), `/export`, `/forget` with its confirmation, and `/auto`
+//! for group admins. Everything goes through the core's history by hashed user id.
 
 use pixdrop::Options;
 use pixdrop::history::UserHash;
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
 
 use super::Context;
 use super::chat::{fail, say, user_of};
@@ -41,6 +41,35 @@ pub async fn history(context: &Context, message: &Message, words: &[String]) {
             )
             .await;
         }
+    }
+}
+
+/// Sends the user's whole history as a JSON document.
+pub async fn export(context: &Context, message: &Message) {
+    let (Some(history), Some(user)) = (&context.core.history, user_of(context, message)) else {
+        return say(context, message, "I keep no history on this server.").await;
+    };
+    let records = match history.for_user(&user, None).await {
+        Ok(records) => records,
+        Err(error) => {
+            tracing::warn!("history export failed: {error}");
+            return say(
+                context,
+                message,
+                "Your history can't be reached right now. Try again in a minute.",
+            )
+            .await;
+        }
+    };
+    let file =
+        InputFile::memory(crate::export::bytes(&records)).file_name(crate::export::FILE_NAME);
+    let caption = format!("Your conversion history: {} records.", records.len());
+    let request = context
+        .bot
+        .send_document(message.chat.id, file)
+        .caption(caption);
+    if let Err(error) = retrying(|| request.clone()).await {
+        tracing::warn!("telegram: export not sent: {error}");
     }
 }
 

@@ -80,6 +80,7 @@ enum Ask {
     Keyboard,
     KeyboardOrQuiet,
     History(Vec<String>),
+    Export,
     Forget,
     Auto(Vec<String>),
     Nothing,
@@ -128,6 +129,7 @@ fn ask(context: &Context, message: &Message) -> Ask {
         "privacy" => Ask::Text(texts::privacy(context.core.retention)),
         "history" => Ask::History(words),
         "forget" => Ask::Forget,
+        "export" => Ask::Export,
         "auto" => Ask::Auto(words),
         _ if message.chat.is_private() => {
             Ask::Text(format!("I don't know /{name}.\n\n{}", texts::help("/")))
@@ -165,6 +167,7 @@ async fn handle_message(context: &Context, message: &Message) {
         Ask::Text(text) => say(context, message, &text).await,
         Ask::History(words) => account::history(context, message, &words).await,
         Ask::Forget => account::forget_prompt(context, message).await,
+        Ask::Export => account::export(context, message).await,
         Ask::Auto(words) => account::auto(context, message, &words).await,
         Ask::Keyboard => match found {
             Some(media) => offer_keyboard(context, message, &media).await,

@@ -132,6 +132,7 @@ fn commands() -> Vec<BotCommand> {
         ("formats", "What I read and write"),
         ("privacy", "What happens to your images"),
         ("history", "Your last conversions (/history off to stop)"),
+        ("export", "Your history as a JSON file"),
         ("forget", "Erase your history"),
         ("auto", "Group admins: /auto webp or /auto off"),
         ("start", "Hello"),

@@ -7,9 +7,9 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use pixdrop::history::{History, Record, UserHash};
+use pixdrop::history::{History, UserHash};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::AppState;
 use super::api::browser_user;
@@ -56,23 +56,6 @@ fn unavailable(error: sqlx::Error) -> Response {
     )
 }
 
-pub fn record_json(record: &Record) -> Value {
-    json!({
-        "at": record.at,
-        "platform": record.platform.name(),
-        "input_format": record.input_format.map(|f| f.name()),
-        "output_format": record.output_format.map(|f| f.name()),
-        "input_bytes": record.input_bytes,
-        "output_bytes": record.output_bytes,
-        "width": record.width,
-        "height": record.height,
-        "frames": record.frames,
-        "settings": record.settings.as_str(),
-        "duration_ms": record.duration_ms,
-        "outcome": record.outcome.as_str(),
-    })
-}
-
 pub async fn recent(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let (history, user) = match caller(&state, &headers) {
         Ok(found) => found,
@@ -80,7 +63,7 @@ pub async fn recent(State(state): State<AppState>, headers: HeaderMap) -> Respon
     };
     match history.for_user(&user, Some(RECENT)).await {
         Ok(records) => Json(json!({
-            "records": records.iter().map(record_json).collect::<Vec<_>>(),
+            "records": crate::export::document(&records)["records"],
             "paused": history.is_paused(&user).await.unwrap_or(false),
         }))
         .into_response(),
@@ -99,7 +82,7 @@ pub async fn export(State(state): State<AppState>, headers: HeaderMap) -> Respon
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"pixdrop-history.json\"",
             )],
-            Json(json!({ "records": records.iter().map(record_json).collect::<Vec<_>>() })),
+            Json(crate::export::document(&records)),
         )
             .into_response(),
         Err(error) => unavailable(error),
