@@ -228,14 +228,14 @@ async fn convert(context: &Context, message: &Message, items: &[Media], words: &
     if let Some(refusal) = items.iter().find_map(|m| m.refusal) {
         return say(context, message, refusal).await;
     }
-    let _ = context
-        .bot
-        .send_chat_action(message.chat.id, ChatAction::UploadDocument)
-        .await;
-    let limit = context
-        .settings
-        .download_limit
-        .min(context.core.limits.max_input_bytes);
+    let limit = context.download_limit();
+    if let Err(error) = items
+        .iter()
+        .try_for_each(|m| media::check_declared(m, limit))
+    {
+        return fail(context, message, &error).await;
+    }
+    let _working = Working::start(context, message.chat.id);
     let mut inputs = Vec::with_capacity(items.len());
     for item in items {
         match media::download(&context.bot, item, limit).await {
@@ -292,10 +292,7 @@ async fn deliver(context: &Context, chat: ChatId, reply_to: Option<MessageId>, r
 }
 
 async fn info(context: &Context, message: &Message, media: &Media) {
-    let limit = context
-        .settings
-        .download_limit
-        .min(context.core.limits.max_input_bytes);
+    let limit = context.download_limit();
     let bytes = match media::download(&context.bot, media, limit).await {
         Ok(bytes) => bytes,
         Err(error) => return fail(context, message, &error).await,
@@ -345,10 +342,7 @@ async fn offer_keyboard(context: &Context, message: &Message, media: &Media) {
     if let Some(refusal) = media.refusal {
         return say(context, message, refusal).await;
     }
-    let limit = context
-        .settings
-        .download_limit
-        .min(context.core.limits.max_input_bytes);
+    let limit = context.download_limit();
     let bytes = match media::download(&context.bot, media, limit).await {
         Ok(bytes) => bytes,
         Err(error) => return fail(context, message, &error).await,

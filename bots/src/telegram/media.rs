@@ -74,23 +74,30 @@ fn own(message: &Message) -> Option<Media> {
     None
 }
 
+/// Refuses `media` when Telegram declared it larger than `limit`.
+pub fn check_declared(media: &Media, limit: u64) -> Result<(), UserError> {
+    match media.size {
+        Some(size) if size > limit => Err(too_large(size, limit)),
+        _ => Ok(()),
+    }
+}
+
+fn too_large(size: u64, limit: u64) -> UserError {
+    UserError::TooLarge {
+        size: ByteSize(size),
+        limit: ByteSize(limit),
+    }
+}
+
 /// Downloads `media`, refusing before any request when it is declared too
 /// large, and cutting off a download that grows past `limit`.
 pub async fn download(bot: &Bot, media: &Media, limit: u64) -> Result<Bytes, UserError> {
-    let too_large = |size: u64| UserError::TooLarge {
-        size: ByteSize(size),
-        limit: ByteSize(limit),
-    };
-    if let Some(size) = media.size
-        && size > limit
-    {
-        return Err(too_large(size));
-    }
+    check_declared(media, limit)?;
     let file = super::send::retrying(|| bot.get_file(media.file_id.clone()))
         .await
         .map_err(|e| UserError::internal(format!("telegram getFile: {e}")))?;
     if u64::from(file.meta.size) > limit && file.meta.size != u32::MAX {
-        return Err(too_large(file.meta.size.into()));
+        return Err(too_large(file.meta.size.into(), limit));
     }
     let mut stream = bot.download_file_stream(&file.path);
     let mut bytes = Vec::new();
@@ -98,7 +105,7 @@ pub async fn download(bot: &Bot, media: &Media, limit: u64) -> Result<Bytes, Use
         let chunk = chunk.map_err(|e| UserError::internal(format!("telegram download: {e}")))?;
         bytes.extend_from_slice(&chunk);
         if bytes.len() as u64 > limit {
-            return Err(too_large(bytes.len() as u64));
+            return Err(too_large(bytes.len() as u64, limit));
         }
     }
     Ok(Bytes::from(bytes))

@@ -55,6 +55,15 @@ struct Context {
     auto: dashmap::DashMap<ChatId, Vec<String>>,
 }
 
+impl Context {
+    /// The largest file to fetch: the Bot API's limit or our own, whichever is smaller.
+    fn download_limit(&self) -> u64 {
+        self.settings
+            .download_limit
+            .min(self.core.limits.max_input_bytes)
+    }
+}
+
 /// How long a long poll may wait; the HTTP client gives up at 17 s.
 const POLL_SECONDS: u32 = 10;
 /// Updates waiting per chat before new ones are dropped with a log line.
