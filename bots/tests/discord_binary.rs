@@ -5,6 +5,7 @@
 
 #[path = "discord_fake/mod.rs"]
 mod discord_fake;
+mod support;
 
 use std::io::Cursor;
 use std::net::TcpListener;
@@ -14,6 +15,7 @@ use std::time::Duration;
 use discord_fake::FakeDiscord;
 use discord_fake::payloads::{attachment_option, string_option};
 use image::{ImageFormat, Rgb, RgbImage};
+use support::server::Stopper;
 
 fn png() -> Vec<u8> {
     let image = RgbImage::from_fn(64, 48, |x, y| Rgb([(x * 4) as u8, (y * 5) as u8, 40]));
@@ -90,15 +92,4 @@ async fn the_binary_answers_a_slash_command_through_the_fake() {
     let status = child.0.wait().unwrap();
     assert!(status.success(), "clean exit on SIGTERM, got {status}");
     std::fs::remove_dir_all(&workdir).unwrap();
-}
-
-/// Kills the server if the test fails before stopping it, so no process
-/// outlives the test.
-struct Stopper(std::process::Child);
-
-impl Drop for Stopper {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }

@@ -3,6 +3,8 @@
 //! its working directory are the history database (metadata only: no image
 //! bytes in it), then stops cleanly on SIGTERM.
 
+mod support;
+
 use std::io::Cursor;
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -10,6 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use image::{ImageFormat, Rgba, RgbaImage};
+use support::server::Stopper;
 
 fn png() -> Vec<u8> {
     let image = RgbaImage::from_pixel(300, 200, Rgba([200, 40, 90, 255]));
@@ -93,15 +96,4 @@ async fn serving_writes_nothing_to_disk_and_stops_on_sigterm() {
     }
     assert!(!missing_tmp.exists());
     std::fs::remove_dir_all(&workdir).unwrap();
-}
-
-/// Kills the server if the test fails before stopping it, so no process
-/// outlives the test.
-struct Stopper(std::process::Child);
-
-impl Drop for Stopper {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }

@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use image::{ImageFormat, Rgb, RgbImage};
+use support::server::Stopper;
 use support::telegram_fake::FakeTelegram;
 
 const CHAT: i64 = 7001;
@@ -65,15 +66,4 @@ async fn the_binary_answers_a_caption_command_through_the_bot_api() {
     let status = child.0.wait().unwrap();
     assert!(status.success(), "clean exit on SIGTERM, got {status}");
     std::fs::remove_dir_all(&workdir).unwrap();
-}
-
-/// Kills the server if the test fails before stopping it, so no process
-/// outlives the test.
-struct Stopper(std::process::Child);
-
-impl Drop for Stopper {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }

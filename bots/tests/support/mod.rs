@@ -1,5 +1,7 @@
-//! Loopback fakes of the chat platforms, shared by the bots' integration
-//! tests. Each test binary uses only part of them.
+//! Shared by the bots' integration tests: loopback fakes of the chat
+//! platforms and a guard for a spawned server. Each test binary uses only
+//! part of it.
 #![allow(dead_code)]
 
+pub mod server;
 pub mod telegram_fake;
