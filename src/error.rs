@@ -57,6 +57,9 @@ pub enum UserError {
     #[error("I'm busy with other images right now. Try again in a minute.")]
     Busy,
 
+    #[error("You're sending images faster than I can take them. Try again in {seconds} s.")]
+    RateLimited { seconds: u64 },
+
     #[error("Something went wrong on my side (ref {reference}). Please try again.")]
     Internal { reference: String },
 }
@@ -76,6 +79,7 @@ impl UserError {
             Self::TargetUnreachable { .. } => "target-unreachable",
             Self::Timeout { .. } => "timeout",
             Self::Busy => "busy",
+            Self::RateLimited { .. } => "rate-limited",
             Self::Internal { .. } => "internal",
         }
     }

@@ -28,6 +28,11 @@ pub struct Config {
     pub discord_guild_id: Option<u64>,
     /// Request the privileged Message Content intent (enable it in the portal first).
     pub discord_message_content: bool,
+    /// The application's Ed25519 public key: interactions may then arrive
+    /// over HTTP at `/discord/interactions`.
+    pub discord_public_key: Option<[u8; 32]>,
+    /// Connect to the gateway (channel drops need it); off only with a public key.
+    pub discord_gateway: bool,
     pub bind: SocketAddr,
     pub public_url: String,
     pub retention: Duration,
@@ -38,6 +43,8 @@ pub struct Config {
     pub redis_url: Option<Secret>,
     /// Conversions per minute one client address may start on the web API.
     pub rate_per_minute: u32,
+    /// Conversions per minute one chat user may start (Telegram, Discord).
+    pub user_rate_per_minute: u32,
     /// Secret for the keyed user hash in the history; random per start when unset.
     pub history_salt: Option<Secret>,
     /// Days chat users' history records are kept.
@@ -89,6 +96,20 @@ impl Config {
                         .into(),
             });
         }
+        let discord_public_key = get("DISCORD_PUBLIC_KEY")
+            .map(|key| public_key(&key))
+            .transpose()
+            .map_err(|problem| ConfigError {
+                variable: "DISCORD_PUBLIC_KEY",
+                problem,
+            })?;
+        let discord_gateway = get("DISCORD_GATEWAY").is_none_or(|v| switch(&v));
+        if !discord_gateway && discord_public_key.is_none() {
+            return Err(ConfigError {
+                variable: "DISCORD_GATEWAY",
+                problem: "may be off only with DISCORD_PUBLIC_KEY set, or no interaction would reach the bot".into(),
+            });
+        }
         Ok(Self {
             telegram_token: get("TELEGRAM_TOKEN").map(Secret),
             telegram_api_url: get("TELEGRAM_API_URL")
@@ -98,8 +119,9 @@ impl Config {
             telegram_webhook_url: get("TELEGRAM_WEBHOOK_URL"),
             discord_token: get("DISCORD_TOKEN").map(Secret),
             discord_api_url: get("DISCORD_API_URL"),
-            discord_message_content: get("DISCORD_MESSAGE_CONTENT")
-                .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes" | "on")),
+            discord_message_content: get("DISCORD_MESSAGE_CONTENT").is_some_and(|v| switch(&v)),
+            discord_public_key,
+            discord_gateway,
             discord_guild_id: get("DISCORD_GUILD_ID")
                 .map(|id| count(&id))
                 .transpose()
@@ -119,6 +141,9 @@ impl Config {
             database_url: get("DATABASE_URL").unwrap_or_else(|| "sqlite://pixdrop.db".into()),
             redis_url: get("REDIS_URL").map(Secret),
             rate_per_minute: parse(&get, "PIXDROP_RATE_LIMIT", "60", count)?
+                .try_into()
+                .unwrap_or(u32::MAX),
+            user_rate_per_minute: parse(&get, "PIXDROP_USER_RATE_LIMIT", "20", count)?
                 .try_into()
                 .unwrap_or(u32::MAX),
             history_salt: get("PIXDROP_HISTORY_SALT").map(Secret),
@@ -166,6 +191,29 @@ fn parse<T>(
 ) -> Result<T, ConfigError> {
     let value = get(variable).unwrap_or_else(|| default.to_string());
     read(value.trim()).map_err(|problem| ConfigError { variable, problem })
+}
+
+fn switch(text: &str) -> bool {
+    matches!(
+        text.trim().to_ascii_lowercase().as_str(),
+        "1" | "true" | "yes" | "on"
+    )
+}
+
+/// An Ed25519 public key as the developer portal shows it: 64 hex digits.
+fn public_key(text: &str) -> Result<[u8; 32], String> {
+    let text = text.trim();
+    let problem = || "expected the 64 hex digits the developer portal shows".to_string();
+    if text.len() != 64 || !text.is_ascii() {
+        return Err(problem());
+    }
+    let mut key = [0u8; 32];
+    for (byte, pair) in key.iter_mut().zip(text.as_bytes().chunks(2)) {
+        let pair = std::str::from_utf8(pair).map_err(|_| problem())?;
+        *byte = u8::from_str_radix(pair, 16).map_err(|_| problem())?;
+    }
+    serenity::interactions_endpoint::Verifier::try_new(key).map_err(|e| e.to_string())?;
+    Ok(key)
 }
 
 fn count(text: &str) -> Result<u64, String> {
@@ -234,6 +282,24 @@ mod tests {
             Duration::from_secs(90)
         );
         assert!(load(&[("PIXDROP_MAX_PIXELS", "lots")]).is_err());
+    }
+
+    #[test]
+    fn discord_public_key_is_checked_and_gateway_off_needs_it() {
+        let key = "67c6bd767ca099e79efac9fcce4d2022a63bf7dea780e7f3d813f694c1597089";
+        let config = load(&[("DISCORD_PUBLIC_KEY", key), ("DISCORD_GATEWAY", "off")]).unwrap();
+        assert_eq!(config.discord_public_key.map(|k| k[0]), Some(0x67));
+        assert!(!config.discord_gateway);
+        assert!(load(&[]).unwrap().discord_gateway);
+        let short = load(&[("DISCORD_PUBLIC_KEY", "3d40")]).unwrap_err();
+        assert!(
+            short.to_string().starts_with("DISCORD_PUBLIC_KEY:"),
+            "{short}"
+        );
+        let not_hex = load(&[("DISCORD_PUBLIC_KEY", &"zz".repeat(32))]).unwrap_err();
+        assert!(not_hex.to_string().starts_with("DISCORD_PUBLIC_KEY:"));
+        let alone = load(&[("DISCORD_GATEWAY", "off")]).unwrap_err();
+        assert!(alone.to_string().starts_with("DISCORD_GATEWAY:"), "{alone}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod cooldown;
 pub mod discord;
 pub mod export;
 pub mod service;

@@ -94,23 +94,36 @@ pub async fn run(config: Config) -> Result<(), String> {
             upload_limit: config.telegram_upload_limit,
             album_wait: Duration::from_millis(1500),
             webhook,
+            per_user_per_minute: config.user_rate_per_minute,
         };
         bots.spawn(telegram::run(settings, core.clone(), stopped()));
     }
+    let mut endpoint = None;
     if let Some(token) = &config.discord_token {
         let settings = discord::Settings {
             token: token.0.clone(),
             api_url: config.discord_api_url.clone(),
             guild_id: config.discord_guild_id,
             message_content: config.discord_message_content,
+            per_user_per_minute: config.user_rate_per_minute,
         };
-        bots.spawn(discord::run(settings, core.clone(), stopped()));
+        let bot = discord::Bot::new(settings, core.clone())?;
+        if let Some(key) = config.discord_public_key {
+            endpoint = Some(discord::Endpoint::new(key, bot.clone())?);
+        }
+        if config.discord_gateway {
+            bots.spawn(discord::connect(bot, stopped()));
+        } else {
+            bot.register_commands().await?;
+            tracing::info!("discord interactions over HTTP only (no gateway)");
+        }
     }
     let state = AppState {
         core,
         metrics: Arc::new(Metrics::default()),
         rate: Arc::new(RateLimit::per_minute(config.rate_per_minute)),
         telegram: hook,
+        discord: endpoint,
     };
     let listener = TcpListener::bind(config.bind)
         .await

@@ -53,6 +53,7 @@ fn state(public_url: &str) -> AppState {
         metrics: Arc::new(Metrics::default()),
         rate: Arc::new(RateLimit::per_minute(600)),
         telegram: None,
+        discord: None,
     }
 }
 

@@ -94,6 +94,7 @@ async fn nothing_identifying_reaches_the_database_or_the_logs() {
         metrics: Arc::new(Metrics::default()),
         rate: Arc::new(RateLimit::per_minute(600)),
         telegram: None,
+        discord: None,
     };
 
     let mut form = format!(

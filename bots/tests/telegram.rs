@@ -49,6 +49,7 @@ impl Running {
             upload_limit: 50 << 20,
             album_wait: Duration::from_millis(300),
             webhook: None,
+            per_user_per_minute: 600,
         };
         let (stop, stopped) = oneshot::channel::<()>();
         let core = core(with_history).await;

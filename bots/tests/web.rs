@@ -34,6 +34,7 @@ fn state(retention: Duration, limits: Limits, per_minute: u32) -> AppState {
         metrics: Arc::new(Metrics::default()),
         rate: Arc::new(RateLimit::per_minute(per_minute)),
         telegram: None,
+        discord: None,
     }
 }
 

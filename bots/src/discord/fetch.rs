@@ -1,39 +1,90 @@
-//! Downloading attachments: only from Discord's CDN hosts (or, with
-//! `DISCORD_API_URL`, that host), never from a user-supplied address; the
-//! declared size is checked first and the download stops past the limit.
-//! Errors are logged without their URL, which carries the file's name.
+//! Finding and downloading a message's images: attachments, and embeds'
+//! images through Discord's media proxy. Downloads come only from Discord's
+//! CDN hosts (or, with `DISCORD_API_URL`, that host), never from an address
+//! a user typed; a declared size is checked first and every download stops
+//! past the limit. Errors are logged without their URL, which names the file.
 
 use bytes::Bytes;
 use futures_util::StreamExt;
 use pixdrop::{ByteSize, UserError};
-use serenity::all::Attachment;
+use serenity::all::{Attachment, Embed, Message};
 
 use super::Bot;
 
 const CDN_HOSTS: [&str; 2] = ["cdn.discordapp.com", "media.discordapp.net"];
 
-pub async fn attachment(bot: &Bot, attachment: &Attachment) -> Result<Bytes, UserError> {
+/// One image to fetch: where it is, and its size when Discord told us.
+#[derive(Debug, Clone)]
+pub struct Source {
+    url: String,
+    declared: Option<u64>,
+}
+
+impl From<&Attachment> for Source {
+    fn from(attachment: &Attachment) -> Self {
+        Self {
+            url: attachment.url.clone(),
+            declared: Some(attachment.size.into()),
+        }
+    }
+}
+
+/// The images a message shows: image attachments first, then embed images.
+pub fn sources(message: &Message) -> Vec<Source> {
+    let attached = message
+        .attachments
+        .iter()
+        .filter(|a| is_image(a))
+        .map(Source::from);
+    let embedded = message.embeds.iter().filter_map(embedded_image);
+    attached.chain(embedded).collect()
+}
+
+/// An embed's picture, as served by Discord's media proxy: the image of a
+/// rich embed, or the thumbnail of a link to an image.
+fn embedded_image(embed: &Embed) -> Option<Source> {
+    let from_image = embed
+        .image
+        .as_ref()
+        .map(|i| i.proxy_url.clone().unwrap_or_else(|| i.url.clone()));
+    let from_thumbnail = || {
+        embed
+            .thumbnail
+            .as_ref()
+            .filter(|_| embed.kind.as_deref() == Some("image"))
+            .map(|t| t.proxy_url.clone().unwrap_or_else(|| t.url.clone()))
+    };
+    from_image.or_else(from_thumbnail).map(|url| Source {
+        url,
+        declared: None,
+    })
+}
+
+pub async fn download(bot: &Bot, source: &Source) -> Result<Bytes, UserError> {
     let limit = bot.core.limits.max_input_bytes;
     let too_large = |size: u64| UserError::TooLarge {
         size: ByteSize(size),
         limit: ByteSize(limit),
     };
-    if u64::from(attachment.size) > limit {
-        return Err(too_large(attachment.size.into()));
+    if let Some(size) = source.declared.filter(|size| *size > limit) {
+        return Err(too_large(size));
     }
-    if !allowed(bot, &attachment.url) {
-        tracing::warn!("discord attachment from an unexpected host refused");
+    if !allowed(bot, &source.url) {
+        tracing::warn!("discord image from an unexpected host refused");
         return Err(UserError::bad_options(
             "I only fetch images uploaded to Discord itself.",
         ));
     }
     let response = bot
         .downloads
-        .get(&attachment.url)
+        .get(&source.url)
         .send()
         .await
         .and_then(reqwest::Response::error_for_status)
         .map_err(|e| UserError::internal(format!("discord download: {}", e.without_url())))?;
+    if let Some(size) = response.content_length().filter(|size| *size > limit) {
+        return Err(too_large(size));
+    }
     let mut body = response.bytes_stream();
     let mut bytes = Vec::new();
     while let Some(chunk) = body.next().await {

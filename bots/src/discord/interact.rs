@@ -1,47 +1,49 @@
 //! What each interaction does: slash commands, the context menu and its
-//! select, history buttons, and channel drops. The flow is always: defer,
-//! download (size-checked, Discord hosts only), `Core::run`, then edit the
-//! deferred answer with files or links; a failure replaces it with an
+//! select. The flow is always: answer first (defer, before any download),
+//! then download (size-checked, Discord hosts only), `Core::run`, and edit
+//! the deferred answer with files or links; a failure replaces it with an
 //! ephemeral sentence.
 
 use pixdrop::history::UserHash;
 use pixdrop::{Job, Options, Platform, Reply, UserError};
 use serenity::all::{
-    Attachment, ChannelId, CommandInteraction, CommandType, ComponentInteraction,
-    ComponentInteractionDataKind, Context as Serenity, CreateActionRow, CreateButton,
-    CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
-    CreateMessage, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
-    EditInteractionResponse, Interaction, Message, MessageId, Permissions, ResolvedValue,
+    ChannelId, CommandInteraction, CommandType, ComponentInteraction, ComponentInteractionDataKind,
+    CreateActionRow, CreateAttachment, CreateInteractionResponse,
+    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateSelectMenu,
+    CreateSelectMenuKind, CreateSelectMenuOption, EditInteractionResponse, Interaction, MessageId,
+    ResolvedValue, UserId,
 };
 use tokio::time::Instant;
 
 use super::commands::FORMATS;
+use super::fetch::{self, Source};
 use super::reply::{files_or_links, retrying};
-use super::{Bot, fetch};
+use super::respond::Responder;
+use super::{Bot, account, drop};
 use crate::texts;
 
-pub async fn handle(bot: &Bot, ctx: &Serenity, interaction: Interaction) {
+pub async fn handle(bot: &Bot, to: &Responder, interaction: Interaction) {
     match interaction {
         Interaction::Command(command) if command.data.kind == CommandType::Message => {
-            offer_formats(ctx, &command).await;
+            offer_formats(to, &command).await;
         }
-        Interaction::Command(command) => slash(bot, ctx, &command).await,
-        Interaction::Component(component) => component_pressed(bot, ctx, &component).await,
+        Interaction::Command(command) => slash(bot, to, &command).await,
+        Interaction::Component(component) => component_pressed(bot, to, &component).await,
         _ => {}
     }
 }
 
-fn user(bot: &Bot, id: serenity::all::UserId) -> UserHash {
+pub(super) fn user(bot: &Bot, id: UserId) -> UserHash {
     bot.core.user(Platform::Discord, &id.get().to_string())
 }
 
-/// The option words a slash command stands for, and its attachment.
-fn request(command: &CommandInteraction) -> (Vec<String>, Option<&Attachment>) {
+/// The option words a slash command stands for, and its image.
+pub(super) fn request(command: &CommandInteraction) -> (Vec<String>, Option<Source>) {
     let mut words = Vec::new();
     let mut image = None;
     for option in command.data.options() {
         match (option.name, option.value) {
-            ("image", ResolvedValue::Attachment(attachment)) => image = Some(attachment),
+            ("image", ResolvedValue::Attachment(attachment)) => image = Some(attachment.into()),
             ("format", ResolvedValue::String(format)) => words.push(format!("to={format}")),
             ("quality", ResolvedValue::Integer(quality)) => {
                 words.push(format!("quality={quality}"))
@@ -60,78 +62,134 @@ fn request(command: &CommandInteraction) -> (Vec<String>, Option<&Attachment>) {
     (words, image)
 }
 
-async fn slash(bot: &Bot, ctx: &Serenity, command: &CommandInteraction) {
+async fn slash(bot: &Bot, to: &Responder, command: &CommandInteraction) {
     match command.data.name.as_str() {
-        "convert" | "compress" | "resize" => convert_command(bot, ctx, command).await,
-        "info" => info(bot, ctx, command).await,
-        "formats" => answer(ctx, command, &texts::formats(), false).await,
-        "privacy" => answer(ctx, command, &texts::privacy(bot.core.retention), false).await,
-        "history" => history(bot, ctx, command).await,
-        "forget" => forget_prompt(ctx, command).await,
-        "export" => export(bot, ctx, command).await,
-        "auto" => auto(bot, ctx, command).await,
-        _ => answer(ctx, command, "I don't know that command.", true).await,
+        "convert" | "compress" | "resize" => convert_command(bot, to, command).await,
+        "info" => info(bot, to, command).await,
+        "formats" => answer(to, command, &texts::formats(), false).await,
+        "privacy" => answer(to, command, &texts::privacy(bot.core.retention), false).await,
+        "history" => account::history(bot, to, command).await,
+        "forget" => account::forget_prompt(to, command).await,
+        "export" => account::export(bot, to, command).await,
+        "auto" => drop::auto(bot, to, command).await,
+        _ => answer(to, command, "I don't know that command.", true).await,
     }
 }
 
-async fn convert_command(bot: &Bot, ctx: &Serenity, command: &CommandInteraction) {
-    if let Err(error) = retrying(|| command.defer(&ctx.http)).await {
+/// Defers `command`'s answer, visible to everyone or only to the user.
+pub(super) async fn defer(
+    to: &Responder,
+    command: &CommandInteraction,
+    ephemeral: bool,
+) -> serenity::Result<()> {
+    let message = CreateInteractionResponseMessage::new().ephemeral(ephemeral);
+    to.first(
+        command.id,
+        &command.token,
+        CreateInteractionResponse::Defer(message),
+    )
+    .await
+}
+
+async fn convert_command(bot: &Bot, to: &Responder, command: &CommandInteraction) {
+    if let Err(error) = defer(to, command, false).await {
         return tracing::warn!("discord defer failed: {error}");
     }
     let (words, image) = request(command);
     let result = match image {
-        Some(image) => convert(bot, &words, image, user(bot, command.user.id)).await,
+        Some(image) => {
+            convert_all(bot, &words, std::slice::from_ref(&image), command.user.id).await
+        }
         None => Err(UserError::bad_options("Attach an image to convert.")),
     };
     match result {
-        Ok(reply) => {
-            let (files, text) = files_or_links(
-                std::slice::from_ref(&reply),
-                command.attachment_size_limit.into(),
-            );
+        Ok(batch) => {
+            let (files, text) = batch.message(command.attachment_size_limit.into());
             let edit = || {
                 let edit = EditInteractionResponse::new().content(text.clone());
                 let edit = files
                     .iter()
                     .cloned()
                     .fold(edit, EditInteractionResponse::new_attachment);
-                command.edit_response(&ctx.http, edit)
+                command.edit_response(&to.http, edit)
             };
             if let Err(error) = retrying(edit).await {
                 tracing::warn!("discord result not delivered: {error}");
             }
         }
-        Err(error) => fail_deferred(ctx, command, &error).await,
+        Err(error) => fail_deferred(to, command, &error).await,
     }
 }
 
-async fn convert(
+/// The results of one request, and why the others failed, if any did.
+pub(super) struct Batch {
+    replies: Vec<Reply>,
+    failure: Option<UserError>,
+}
+
+impl Batch {
+    /// Files that fit under `limit`, and the text: summaries, links for
+    /// what didn't fit, and the reason some images were left out.
+    pub(super) fn message(&self, limit: u64) -> (Vec<CreateAttachment>, String) {
+        let (files, mut text) = files_or_links(&self.replies, limit);
+        if let Some(failure) = &self.failure {
+            text.push_str(&format!("\n\nSome images weren't converted: {failure}"));
+        }
+        (files, text)
+    }
+}
+
+/// Converts every image in `sources` for one request by `user`: one turn
+/// of the user's cooldown, then each image in order. Succeeds when at
+/// least one did; otherwise returns the last failure.
+pub(super) async fn convert_all(
     bot: &Bot,
     words: &[String],
-    image: &Attachment,
-    user: UserHash,
-) -> Result<Reply, UserError> {
+    sources: &[Source],
+    user: UserId,
+) -> Result<Batch, UserError> {
     let received = Instant::now();
     let options = Options::parse(words.iter().map(String::as_str))?;
-    let input = fetch::attachment(bot, image).await?;
-    bot.core
-        .run(Job {
-            input,
-            more: Vec::new(),
-            options,
-            platform: Platform::Discord,
-            received,
-            user: Some(user),
-        })
-        .await
+    let user = self::user(bot, user);
+    bot.pace.admit(&user)?;
+    let mut replies = Vec::new();
+    let mut failure = None;
+    for source in sources {
+        let converted = match fetch::download(bot, source).await {
+            Ok(input) => {
+                bot.core
+                    .run(Job {
+                        input,
+                        more: Vec::new(),
+                        options: options.clone(),
+                        platform: Platform::Discord,
+                        received,
+                        user: Some(user.clone()),
+                    })
+                    .await
+            }
+            Err(error) => Err(error),
+        };
+        match converted {
+            Ok(reply) => replies.push(reply),
+            Err(error) => failure = Some(error),
+        }
+    }
+    match failure {
+        Some(error) if replies.is_empty() => Err(error),
+        _ if replies.is_empty() => Err(UserError::bad_options(
+            "I couldn't find an image in that message.",
+        )),
+        failure => Ok(Batch { replies, failure }),
+    }
 }
 
 /// Replaces a deferred answer with an ephemeral sentence only the user sees.
-async fn fail_deferred(ctx: &Serenity, command: &CommandInteraction, error: &UserError) {
-    let _ = retrying(|| command.delete_response(&ctx.http)).await;
+async fn fail_deferred(to: &Responder, command: &CommandInteraction, error: &UserError) {
+    let _ = retrying(|| command.delete_response(&to.http)).await;
     let followup = || {
         command.create_followup(
-            &ctx.http,
+            &to.http,
             CreateInteractionResponseFollowup::new()
                 .content(error.to_string())
                 .ephemeral(true),
@@ -142,28 +200,32 @@ async fn fail_deferred(ctx: &Serenity, command: &CommandInteraction, error: &Use
     }
 }
 
-async fn answer(ctx: &Serenity, command: &CommandInteraction, text: &str, ephemeral: bool) {
-    let respond = || {
-        let message = CreateInteractionResponseMessage::new()
-            .content(text)
-            .ephemeral(ephemeral);
-        command.create_response(&ctx.http, CreateInteractionResponse::Message(message))
-    };
-    if let Err(error) = retrying(respond).await {
+/// Answers `command` at once with a sentence.
+pub(super) async fn answer(
+    to: &Responder,
+    command: &CommandInteraction,
+    text: &str,
+    ephemeral: bool,
+) {
+    let message = CreateInteractionResponseMessage::new()
+        .content(text)
+        .ephemeral(ephemeral);
+    let response = CreateInteractionResponse::Message(message);
+    if let Err(error) = to.first(command.id, &command.token, response).await {
         tracing::warn!("discord answer not delivered: {error}");
     }
 }
 
-async fn info(bot: &Bot, ctx: &Serenity, command: &CommandInteraction) {
+async fn info(bot: &Bot, to: &Responder, command: &CommandInteraction) {
     let (_, image) = request(command);
     let Some(image) = image else {
-        return answer(ctx, command, "Attach an image to describe.", true).await;
+        return answer(to, command, "Attach an image to describe.", true).await;
     };
-    if let Err(error) = retrying(|| command.defer_ephemeral(&ctx.http)).await {
+    if let Err(error) = defer(to, command, true).await {
         return tracing::warn!("discord defer failed: {error}");
     }
     let limits = bot.core.limits;
-    let described = match fetch::attachment(bot, image).await {
+    let described = match fetch::download(bot, &image).await {
         Ok(bytes) => {
             bot.core
                 .pool
@@ -195,7 +257,7 @@ async fn info(bot: &Bot, ctx: &Serenity, command: &CommandInteraction) {
     };
     let _ = retrying(|| {
         command.edit_response(
-            &ctx.http,
+            &to.http,
             EditInteractionResponse::new().content(text.clone()),
         )
     })
@@ -203,7 +265,7 @@ async fn info(bot: &Bot, ctx: &Serenity, command: &CommandInteraction) {
 }
 
 /// The context menu: an ephemeral select of formats for the target message.
-async fn offer_formats(ctx: &Serenity, command: &CommandInteraction) {
+async fn offer_formats(to: &Responder, command: &CommandInteraction) {
     let target = command.data.target_id.and_then(|id| {
         command
             .data
@@ -211,9 +273,8 @@ async fn offer_formats(ctx: &Serenity, command: &CommandInteraction) {
             .messages
             .get(&MessageId::new(id.get()))
     });
-    let has_image = target.is_some_and(|m| m.attachments.iter().any(fetch::is_image));
-    let Some(target) = target.filter(|_| has_image) else {
-        return answer(ctx, command, "That message has no image attached.", true).await;
+    let Some(target) = target.filter(|m| !fetch::sources(m).is_empty()) else {
+        return answer(to, command, "That message has no image in it.", true).await;
     };
     let options = FORMATS
         .iter()
@@ -224,22 +285,20 @@ async fn offer_formats(ctx: &Serenity, command: &CommandInteraction) {
         CreateSelectMenuKind::String { options },
     )
     .placeholder("Convert to…");
-    let respond = || {
-        let message = CreateInteractionResponseMessage::new()
-            .content("Convert the image(s) in that message to:")
-            .components(vec![CreateActionRow::SelectMenu(select.clone())])
-            .ephemeral(true);
-        command.create_response(&ctx.http, CreateInteractionResponse::Message(message))
-    };
-    if let Err(error) = retrying(respond).await {
+    let message = CreateInteractionResponseMessage::new()
+        .content("Convert the image(s) in that message to:")
+        .components(vec![CreateActionRow::SelectMenu(select)])
+        .ephemeral(true);
+    let response = CreateInteractionResponse::Message(message);
+    if let Err(error) = to.first(command.id, &command.token, response).await {
         tracing::warn!("discord select not delivered: {error}");
     }
 }
 
-async fn component_pressed(bot: &Bot, ctx: &Serenity, component: &ComponentInteraction) {
+async fn component_pressed(bot: &Bot, to: &Responder, component: &ComponentInteraction) {
     let id = component.data.custom_id.as_str();
     if id == "forget:yes" || id == "forget:no" {
-        return forget(bot, ctx, component, id == "forget:yes").await;
+        return account::forget(bot, to, component, id == "forget:yes").await;
     }
     let mut parts = id.split(':');
     let (Some("convert"), Some(channel), Some(message)) =
@@ -257,234 +316,51 @@ async fn component_pressed(bot: &Bot, ctx: &Serenity, component: &ComponentInter
     ) else {
         return;
     };
-    if let Err(error) = retrying(|| component.defer(&ctx.http)).await {
+    let acknowledged = to
+        .first(
+            component.id,
+            &component.token,
+            CreateInteractionResponse::Acknowledge,
+        )
+        .await;
+    if let Err(error) = acknowledged {
         return tracing::warn!("discord defer failed: {error}");
     }
     let target =
-        retrying(|| ChannelId::new(channel).message(&ctx.http, MessageId::new(message))).await;
-    let attachments: Vec<Attachment> = match target {
-        Ok(target) => target
-            .attachments
-            .into_iter()
-            .filter(fetch::is_image)
-            .collect(),
+        retrying(|| ChannelId::new(channel).message(&to.http, MessageId::new(message))).await;
+    let sources = match target {
+        Ok(target) => fetch::sources(&target),
         Err(error) => {
             tracing::warn!("discord target message not readable: {error}");
-            Vec::new()
-        }
-    };
-    let mut replies = Vec::new();
-    let mut failure = None;
-    for attachment in &attachments {
-        match convert(
-            bot,
-            std::slice::from_ref(format),
-            attachment,
-            user(bot, component.user.id),
-        )
-        .await
-        {
-            Ok(reply) => replies.push(reply),
-            Err(error) => failure = Some(error),
-        }
-    }
-    let followup = if replies.is_empty() {
-        let error = failure.unwrap_or_else(|| {
-            UserError::bad_options("I couldn't read that message's images any more.")
-        });
-        CreateInteractionResponseFollowup::new()
-            .content(error.to_string())
-            .ephemeral(true)
-    } else {
-        let (files, text) = files_or_links(&replies, component.attachment_size_limit.into());
-        CreateInteractionResponseFollowup::new()
-            .content(text)
-            .files(files)
-    };
-    if let Err(error) = retrying(|| component.create_followup(&ctx.http, followup.clone())).await {
-        tracing::warn!("discord result not delivered: {error}");
-    }
-}
-
-async fn history(bot: &Bot, ctx: &Serenity, command: &CommandInteraction) {
-    let Some(history) = &bot.core.history else {
-        return answer(ctx, command, "I keep no history on this server.", true).await;
-    };
-    let user = user(bot, command.user.id);
-    let recording = command
-        .data
-        .options()
-        .into_iter()
-        .find_map(|o| match (o.name, o.value) {
-            ("recording", ResolvedValue::String(value)) => Some(value),
-            _ => None,
-        });
-    let text = match recording {
-        Some("off") => history
-            .pause(&user, true)
-            .await
-            .map(|()| "Done: I won't record your conversions.".to_string()),
-        Some("on") => history
-            .pause(&user, false)
-            .await
-            .map(|()| "Done: I'll record them again.".to_string()),
-        _ => history
-            .for_user(&user, Some(10))
-            .await
-            .map(|records| texts::history(&records)),
-    }
-    .unwrap_or_else(|error| {
-        tracing::warn!("history query failed: {error}");
-        "Your history can't be reached right now. Try again in a minute.".into()
-    });
-    answer(ctx, command, &text, true).await;
-}
-
-/// The user's whole history as a JSON file only they see.
-async fn export(bot: &Bot, ctx: &Serenity, command: &CommandInteraction) {
-    let Some(history) = &bot.core.history else {
-        return answer(ctx, command, "I keep no history on this server.", true).await;
-    };
-    let records = match history.for_user(&user(bot, command.user.id), None).await {
-        Ok(records) => records,
-        Err(error) => {
-            tracing::warn!("history export failed: {error}");
-            return answer(
-                ctx,
-                command,
-                "Your history can't be reached right now. Try again in a minute.",
-                true,
+            return followup_error(
+                to,
+                component,
+                &UserError::bad_options("I couldn't read that message's images any more."),
             )
             .await;
         }
     };
-    let file = serenity::all::CreateAttachment::bytes(
-        crate::export::bytes(&records),
-        crate::export::FILE_NAME,
-    );
-    let respond = || {
-        let message = CreateInteractionResponseMessage::new()
-            .content(format!(
-                "Your conversion history: {} records.",
-                records.len()
-            ))
-            .add_file(file.clone())
-            .ephemeral(true);
-        command.create_response(&ctx.http, CreateInteractionResponse::Message(message))
-    };
-    if let Err(error) = retrying(respond).await {
-        tracing::warn!("discord export not delivered: {error}");
-    }
-}
-
-async fn forget_prompt(ctx: &Serenity, command: &CommandInteraction) {
-    let respond = || {
-        let buttons = CreateActionRow::Buttons(vec![
-            CreateButton::new("forget:yes").label("Yes, erase it"),
-            CreateButton::new("forget:no").label("No, keep it"),
-        ]);
-        let message = CreateInteractionResponseMessage::new()
-            .content("Erase your whole conversion history? This can't be undone.")
-            .components(vec![buttons])
-            .ephemeral(true);
-        command.create_response(&ctx.http, CreateInteractionResponse::Message(message))
-    };
-    if let Err(error) = retrying(respond).await {
-        tracing::warn!("discord forget prompt not delivered: {error}");
-    }
-}
-
-async fn forget(bot: &Bot, ctx: &Serenity, component: &ComponentInteraction, erase: bool) {
-    let text = match (&bot.core.history, erase) {
-        (_, false) => "Kept. Nothing was erased.".to_string(),
-        (None, true) => "I keep no history on this server.".to_string(),
-        (Some(history), true) => match history.forget(&user(bot, component.user.id)).await {
-            Ok(erased) => texts::erased(erased),
-            Err(error) => {
-                tracing::warn!("history erase failed: {error}");
-                "I couldn't erase your history right now. Try again in a minute.".into()
-            }
-        },
-    };
-    let update = || {
-        let message = CreateInteractionResponseMessage::new()
-            .content(text.clone())
-            .components(Vec::new());
-        component.create_response(&ctx.http, CreateInteractionResponse::UpdateMessage(message))
-    };
-    let _ = retrying(update).await;
-}
-
-async fn auto(bot: &Bot, ctx: &Serenity, command: &CommandInteraction) {
-    let allowed = command
-        .member
-        .as_ref()
-        .and_then(|m| m.permissions)
-        .is_some_and(|p| {
-            p.contains(Permissions::ADMINISTRATOR) || p.contains(Permissions::MANAGE_CHANNELS)
-        });
-    if !allowed {
-        return answer(
-            ctx,
-            command,
-            "Only server admins can change auto-convert.",
-            true,
-        )
-        .await;
-    }
-    let (words, _) = request(command);
-    let off = command.data.options().iter().any(|o| o.name == "off") || words.is_empty();
-    let channel = command.channel_id.get();
-    if off {
-        bot.auto.remove(&channel);
-        return answer(ctx, command, "Auto-convert is off in this channel.", false).await;
-    }
-    if let Err(error) = Options::parse(words.iter().map(String::as_str)) {
-        return answer(ctx, command, &error.to_string(), true).await;
-    }
-    bot.auto.insert(channel, words.clone());
-    let text = format!(
-        "Auto-convert is on: images posted here are answered as {}. (Needs the Message Content intent outside mentions.)",
-        words.join(" ").trim_start_matches("to=").to_uppercase()
-    );
-    answer(ctx, command, &text, false).await;
-}
-
-/// An image posted in a channel with auto-convert on gets a reply.
-pub async fn channel_drop(bot: &Bot, ctx: &Serenity, message: &Message) {
-    if message.author.bot {
-        return;
-    }
-    let Some(words) = bot.auto.get(&message.channel_id.get()).map(|w| w.clone()) else {
-        return;
-    };
-    let user = user(bot, message.author.id);
-    let mut replies = Vec::new();
-    for attachment in message.attachments.iter().filter(|a| fetch::is_image(a)) {
-        match convert(bot, &words, attachment, user.clone()).await {
-            Ok(reply) => replies.push(reply),
-            Err(error) => {
-                let notice = CreateMessage::new()
-                    .content(error.to_string())
-                    .reference_message(message);
-                let _ =
-                    retrying(|| message.channel_id.send_message(&ctx.http, notice.clone())).await;
+    let words = std::slice::from_ref(format);
+    match convert_all(bot, words, &sources, component.user.id).await {
+        Ok(batch) => {
+            let (files, text) = batch.message(component.attachment_size_limit.into());
+            let followup = CreateInteractionResponseFollowup::new()
+                .content(text)
+                .files(files);
+            let sent = retrying(|| component.create_followup(&to.http, followup.clone())).await;
+            if let Err(error) = sent {
+                tracing::warn!("discord result not delivered: {error}");
             }
         }
-    }
-    if replies.is_empty() {
-        return;
-    }
-    let (files, text) = files_or_links(&replies, DEFAULT_UPLOAD_LIMIT);
-    let post = CreateMessage::new()
-        .content(text)
-        .add_files(files)
-        .reference_message(message);
-    if let Err(error) = retrying(|| message.channel_id.send_message(&ctx.http, post.clone())).await
-    {
-        tracing::warn!("discord channel reply not delivered: {error}");
+        Err(error) => followup_error(to, component, &error).await,
     }
 }
 
-/// Discord's upload limit for a bot outside interactions (no boosts).
-const DEFAULT_UPLOAD_LIMIT: u64 = 10 * 1024 * 1024;
+async fn followup_error(to: &Responder, component: &ComponentInteraction, error: &UserError) {
+    let followup = CreateInteractionResponseFollowup::new()
+        .content(error.to_string())
+        .ephemeral(true);
+    if let Err(error) = retrying(|| component.create_followup(&to.http, followup.clone())).await {
+        tracing::warn!("discord error message not delivered: {error}");
+    }
+}

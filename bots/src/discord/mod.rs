@@ -1,24 +1,36 @@
 //! The Discord front end (serenity): slash commands with an attachment
 //! option, the "Convert image" message context menu, and channel drops where
-//! an admin turned auto-convert on. Every interaction is deferred before any
-//! download, so the 3-second window is never missed; errors come back as
-//! ephemeral sentences. With `DISCORD_API_URL` every REST call goes to that
-//! base and the gateway is whatever its `/gateway/bot` names.
+//! an admin turned auto-convert on. Interactions arrive over the gateway, or
+//! over HTTP at `/discord/interactions` when `DISCORD_PUBLIC_KEY` is set;
+//! either way the first answer (a defer) comes before any download, so the
+//! 3-second window is never missed, and errors come back as ephemeral
+//! sentences. With `DISCORD_API_URL` every REST call goes to that base and
+//! the gateway is whatever its `/gateway/bot` names.
 
+mod account;
 mod commands;
+mod drop;
+mod endpoint;
 mod fetch;
 mod interact;
 mod reply;
+mod respond;
 
 use std::future::Future;
 use std::sync::Arc;
 
 use pixdrop::Core;
+use pixdrop::history::UserHash;
 use serenity::all::{
-    Context as Serenity, EventHandler, GatewayIntents, GuildId, Interaction, Message, Ready,
+    Context as Serenity, EventHandler, GatewayIntents, GuildId, Http, Interaction, Message, Ready,
 };
 use serenity::async_trait;
 use serenity::http::HttpBuilder;
+
+pub use endpoint::{Endpoint, Refusal};
+
+use crate::cooldown::Cooldown;
+use respond::Responder;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -30,15 +42,59 @@ pub struct Settings {
     pub guild_id: Option<u64>,
     /// Ask for the privileged Message Content intent (channel drops need it).
     pub message_content: bool,
+    /// Conversions per minute one user may start.
+    pub per_user_per_minute: u32,
 }
 
-/// Shared by every event.
-pub(crate) struct Bot {
+/// Shared by every event, from the gateway or the HTTP endpoint.
+pub struct Bot {
     core: Core,
     settings: Settings,
+    /// REST client for interactions that arrive over HTTP.
+    http: Arc<Http>,
     /// Channels whose images are converted as they are posted, and how.
     auto: dashmap::DashMap<u64, Vec<String>>,
+    pace: Cooldown<UserHash>,
     downloads: reqwest::Client,
+}
+
+impl Bot {
+    pub fn new(settings: Settings, core: Core) -> Result<Arc<Self>, String> {
+        Ok(Arc::new(Self {
+            http: Arc::new(http(&settings)),
+            pace: Cooldown::per_minute(settings.per_user_per_minute),
+            core,
+            settings,
+            auto: dashmap::DashMap::new(),
+            downloads: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(60))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| format!("discord download client: {e}"))?,
+        }))
+    }
+
+    /// Registers the commands over REST alone, for deployments that take
+    /// interactions over HTTP without a gateway connection.
+    pub async fn register_commands(&self) -> Result<(), String> {
+        let application = reply::retrying(|| self.http.get_current_application_info())
+            .await
+            .map_err(|e| format!("discord application lookup: {e}"))?;
+        self.http.set_application_id(application.id);
+        commands::register(&self.http, self.settings.guild_id.map(GuildId::new))
+            .await
+            .map_err(|e| format!("discord command registration: {e}"))
+    }
+}
+
+fn http(settings: &Settings) -> Http {
+    let mut http = HttpBuilder::new(&settings.token);
+    if let Some(base) = &settings.api_url {
+        http = http
+            .proxy(base.trim_end_matches('/'))
+            .ratelimiter_disabled(true);
+    }
+    http.build()
 }
 
 struct Handler(Arc<Bot>);
@@ -54,41 +110,35 @@ impl EventHandler for Handler {
     }
 
     async fn interaction_create(&self, ctx: Serenity, interaction: Interaction) {
-        interact::handle(&self.0, &ctx, interaction).await;
+        let to = Responder::over_rest(ctx.http.clone());
+        interact::handle(&self.0, &to, interaction).await;
     }
 
     async fn message(&self, ctx: Serenity, message: Message) {
-        interact::channel_drop(&self.0, &ctx, &message).await;
+        drop::channel_drop(&self.0, &ctx.http, &message).await;
     }
 }
 
+/// Connects `settings`' bot to the gateway until `shutdown` resolves.
 pub async fn run(
     settings: Settings,
     core: Core,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
-    let mut http = HttpBuilder::new(&settings.token);
-    if let Some(base) = &settings.api_url {
-        http = http
-            .proxy(base.trim_end_matches('/'))
-            .ratelimiter_disabled(true);
-    }
+    connect(Bot::new(settings, core)?, shutdown).await
+}
+
+/// Connects `bot` to the gateway (autosharded) until `shutdown` resolves.
+pub async fn connect(
+    bot: Arc<Bot>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
     let mut intents =
         GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES;
-    if settings.message_content {
+    if bot.settings.message_content {
         intents |= GatewayIntents::MESSAGE_CONTENT;
     }
-    let bot = Arc::new(Bot {
-        core,
-        settings,
-        auto: dashmap::DashMap::new(),
-        downloads: reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(60))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| format!("discord download client: {e}"))?,
-    });
-    let mut client = serenity::client::ClientBuilder::new_with_http(http.build(), intents)
+    let mut client = serenity::client::ClientBuilder::new_with_http(http(&bot.settings), intents)
         .event_handler(Handler(bot))
         .await
         .map_err(|e| format!("discord client: {e}"))?;

@@ -229,10 +229,12 @@ async fn convert(context: &Context, message: &Message, items: &[Media], words: &
         return say(context, message, refusal).await;
     }
     let limit = context.download_limit();
-    if let Err(error) = items
+    let user = user_of(context, message);
+    let admitted = items
         .iter()
         .try_for_each(|m| media::check_declared(m, limit))
-    {
+        .and_then(|()| user.as_ref().map_or(Ok(()), |u| context.pace.admit(u)));
+    if let Err(error) = admitted {
         return fail(context, message, &error).await;
     }
     let _working = Working::start(context, message.chat.id);
@@ -252,7 +254,7 @@ async fn convert(context: &Context, message: &Message, items: &[Media], words: &
         options,
         platform: Platform::Telegram,
         received,
-        user: user_of(context, message),
+        user,
     };
     match context.core.run(job).await {
         Ok(reply) => deliver(context, message.chat.id, Some(message.id), &reply).await,
@@ -410,7 +412,8 @@ async fn handle_button(context: &Context, query: &CallbackQuery) {
         }
         Err(error) => return fail(context, message, &error).await,
     };
-    let options = match Options::parse([format]) {
+    let options = match Options::parse([format]).and_then(|o| context.pace.admit(&user).map(|()| o))
+    {
         Ok(options) => options,
         Err(error) => return fail(context, message, &error).await,
     };

@@ -16,9 +16,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pixdrop::Core;
+use pixdrop::history::UserHash;
 use teloxide::prelude::*;
 use teloxide::types::{AllowedUpdate, BotCommand, ChatId, UpdateKind};
 use tokio::sync::mpsc;
+
+use crate::cooldown::Cooldown;
 
 /// What the adapter needs beyond the core.
 #[derive(Debug)]
@@ -33,6 +36,8 @@ pub struct Settings {
     pub album_wait: Duration,
     /// Webhook mode: updates arrive through the web server instead of long polling.
     pub webhook: Option<Webhook>,
+    /// Conversions per minute one user may start.
+    pub per_user_per_minute: u32,
 }
 
 /// Where Telegram should post updates, and the queue the web route feeds.
@@ -53,6 +58,7 @@ struct Context {
     username: String,
     /// Groups that asked for automatic conversion, and to what.
     auto: dashmap::DashMap<ChatId, Vec<String>>,
+    pace: Cooldown<UserHash>,
 }
 
 impl Context {
@@ -109,12 +115,14 @@ pub async fn run(
         }
     }
     tracing::info!(webhook = hook.is_some(), "telegram bot connected");
+    let pace = Cooldown::per_minute(settings.per_user_per_minute);
     let context = Arc::new(Context {
         bot,
         core,
         settings,
         username,
         auto: dashmap::DashMap::new(),
+        pace,
     });
     let updates = async move {
         match hook {

@@ -28,6 +28,7 @@ pub fn status(error: &UserError) -> StatusCode {
             StatusCode::UNPROCESSABLE_ENTITY
         }
         UserError::Timeout { .. } | UserError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+        UserError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         UserError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -37,10 +38,13 @@ impl IntoResponse for ApiError {
         let status = status(&self.0);
         let body = Json(json!({ "error": self.0.code(), "message": self.0.to_string() }));
         let mut response = (status, body).into_response();
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        let retry_after = match self.0 {
+            UserError::RateLimited { seconds } => Some(seconds),
+            _ if status == StatusCode::SERVICE_UNAVAILABLE => Some(30),
+            _ => None,
+        };
+        if let Some(value) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         response
     }

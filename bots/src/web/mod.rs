@@ -4,6 +4,7 @@
 //! shutdown future resolves, finishing requests already in flight.
 
 mod api;
+mod discord_hook;
 mod download;
 mod errors;
 mod health;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub rate: Arc<RateLimit>,
     /// Set in Telegram webhook mode: where posted updates go.
     pub telegram: Option<TelegramHook>,
+    /// Set when Discord interactions arrive over HTTP (`DISCORD_PUBLIC_KEY`).
+    pub discord: Option<crate::discord::Endpoint>,
 }
 
 pub fn app(state: AppState) -> Router {
@@ -49,6 +52,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/history/pause", post(history::pause))
         .route("/d/{id}", get(download::download))
         .route("/telegram/{secret}", post(telegram_hook::receive))
+        .route("/discord/interactions", post(discord_hook::receive))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/metrics", get(health::metrics))

@@ -13,6 +13,7 @@
 
 mod body;
 mod gateway;
+mod outgoing;
 pub mod payloads;
 mod rest;
 
@@ -30,6 +31,7 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 pub use body::Call;
+
 use payloads::perms;
 
 /// The bot token the fake accepts (REST `Authorization: Bot …`, Identify).

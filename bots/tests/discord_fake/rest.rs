@@ -866,7 +866,7 @@ fn shows_something(message: &Value) -> bool {
         || !message["poll"].is_null()
 }
 
-fn callback(
+pub fn callback(
     state: &mut State,
     id: &str,
     token: &str,

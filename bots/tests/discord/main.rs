@@ -4,8 +4,10 @@
 //! the REST calls the bot made: which interaction responses, in which order,
 //! with which files and bytes, and where it stayed silent.
 
-#[path = "discord_fake/mod.rs"]
+#[path = "../discord_fake/mod.rs"]
 mod discord_fake;
+mod endpoint;
+mod pacing;
 
 use std::io::Cursor;
 use std::sync::Arc;
@@ -59,13 +61,13 @@ impl Running {
     }
 
     async fn start_with(core: Core) -> Self {
+        Self::start_paced(core, 600).await
+    }
+
+    /// With `per_user_per_minute` conversions allowed per user.
+    async fn start_paced(core: Core, per_user_per_minute: u32) -> Self {
         let fake = FakeDiscord::start().await;
-        let settings = Settings {
-            token: fake.token().to_string(),
-            api_url: Some(fake.api_url()),
-            guild_id: None,
-            message_content: true,
-        };
+        let settings = settings(&fake, per_user_per_minute);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(discord::run(settings, core, async move {
             let _ = stopped.await;
@@ -89,6 +91,16 @@ impl Running {
             Ok(Err(join)) => panic!("discord::run panicked: {join}"),
             Err(_) => panic!("discord::run did not stop within {REPLY:?} of shutdown"),
         }
+    }
+}
+
+fn settings(fake: &FakeDiscord, per_user_per_minute: u32) -> Settings {
+    Settings {
+        token: fake.token().to_string(),
+        api_url: Some(fake.api_url()),
+        guild_id: None,
+        message_content: true,
+        per_user_per_minute,
     }
 }
 
@@ -399,6 +411,65 @@ async fn context_menu_offers_formats_and_converts_the_choice() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn context_menu_converts_an_image_embed_through_the_media_proxy() {
+    let bot = Running::start().await;
+    let fake = &bot.fake;
+    let proxied = fake.add_attachment(&png(30, 20), "cat.png", "image/png");
+    let mut target = fake.message(CHANNEL_ID, vec![], "look https://example.com/cat.png");
+    target["embeds"] = serde_json::json!([{
+        "type": "image",
+        "url": "https://example.com/cat.png",
+        "thumbnail": {
+            "url": "https://example.com/cat.png",
+            "proxy_url": proxied["proxy_url"],
+            "width": 30,
+            "height": 20,
+        },
+    }]);
+    fake.add_message(&target);
+    let menu_request = fake.message_context(&target);
+    fake.interact(&menu_request);
+    let menu_answer = answer_to(fake, &menu_request).await;
+    let select = *selects(&menu_answer["data"])
+        .first()
+        .unwrap_or_else(|| panic!("no select offered: {menu_answer}"));
+    let custom_id = select["custom_id"].as_str().unwrap();
+    let menu = fake.original(&menu_request).expect("the menu message");
+
+    let choice = fake.component(custom_id, vec!["png"], &menu);
+    fake.interact(&choice);
+    let carries_png = |calls: &[Call]| {
+        follow_ups(calls, &choice)
+            .into_iter()
+            .any(|(_, c)| c.ok() && c.file().is_some_and(is_png))
+    };
+    let calls = fake.wait_for(carries_png, REPLY).await;
+    let (_, delivered) = follow_ups(&calls, &choice)
+        .into_iter()
+        .find(|(_, c)| c.ok())
+        .unwrap();
+    let decoded =
+        image::load_from_memory_with_format(delivered.file().unwrap(), ImageFormat::Png).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (30, 20));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn context_menu_on_a_message_without_images_says_so() {
+    let bot = Running::start().await;
+    let fake = &bot.fake;
+    let target = fake.message(CHANNEL_ID, vec![], "just words");
+    let menu_request = fake.message_context(&target);
+    fake.interact(&menu_request);
+    let told = answer_to(fake, &menu_request).await;
+    assert_eq!(told["type"].as_u64(), Some(4));
+    assert_eq!(told["data"]["flags"].as_u64().unwrap_or(0) & 64, 64);
+    let text = told["data"]["content"].as_str().unwrap_or_default();
+    assert!(text.contains("no image"), "says: {text}");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn result_over_the_upload_limit_becomes_a_link() {
     let bot = Running::start().await;
     let fake = &bot.fake;
@@ -649,11 +720,25 @@ async fn history_lists_conversions_and_forget_erases_them_after_confirming() {
 
     let export = fake.slash_command("export", vec![], vec![], UPLOAD_LIMIT);
     fake.interact(&export);
+    let deferred = answer_to(fake, &export).await;
+    assert_eq!(deferred["type"].as_u64(), Some(5), "{deferred}");
+    assert_eq!(
+        deferred["data"]["flags"].as_u64(),
+        Some(64),
+        "only they see it"
+    );
     let calls = fake
-        .wait_for(|calls| callback_to(calls, &export).is_some(), REPLY)
+        .wait_for(
+            |calls| {
+                original_calls(calls, &export, "PATCH")
+                    .iter()
+                    .any(|(_, c)| c.ok())
+            },
+            REPLY,
+        )
         .await;
-    let (_, exported) = callback_to(&calls, &export).unwrap();
-    assert!(exported.ok(), "{}", exported.summary());
+    let edits = original_calls(&calls, &export, "PATCH");
+    let (_, exported) = edits.iter().find(|(_, c)| c.ok()).unwrap();
     let (_, name, bytes) = exported.files.first().expect("an export file");
     assert_eq!(name, "pixdrop-history.json");
     let document: Value = serde_json::from_slice(bytes).unwrap();

@@ -1,0 +1,57 @@
+//! The first answer to an interaction travels one of two ways: over REST to
+//! the callback endpoint (gateway mode), or as the HTTP response to
+//! Discord's own POST (interactions endpoint mode). Everything after it,
+//! edits and follow-ups, is REST either way, so handlers never care which.
+//! A first answer never carries files: those go in the edit that follows.
+
+use std::sync::{Arc, Mutex};
+
+use serenity::all::{CreateInteractionResponse, Http, InteractionId};
+use serenity::builder::Builder;
+use tokio::sync::oneshot;
+
+use super::reply::retrying;
+
+pub struct Responder {
+    pub http: Arc<Http>,
+    inline: Mutex<Option<oneshot::Sender<CreateInteractionResponse>>>,
+}
+
+impl Responder {
+    pub fn over_rest(http: Arc<Http>) -> Self {
+        Self {
+            http,
+            inline: Mutex::new(None),
+        }
+    }
+
+    /// A responder whose first answer is handed to the receiver instead.
+    pub fn inline(http: Arc<Http>) -> (Self, oneshot::Receiver<CreateInteractionResponse>) {
+        let (sender, receiver) = oneshot::channel();
+        let responder = Self {
+            http,
+            inline: Mutex::new(Some(sender)),
+        };
+        (responder, receiver)
+    }
+
+    pub async fn first(
+        &self,
+        id: InteractionId,
+        token: &str,
+        response: CreateInteractionResponse,
+    ) -> serenity::Result<()> {
+        let inline = self
+            .inline
+            .lock()
+            .map(|mut slot| slot.take())
+            .ok()
+            .flatten();
+        match inline {
+            Some(sender) => sender
+                .send(response)
+                .map_err(|_| serenity::Error::Other("the interaction request had already ended")),
+            None => retrying(|| response.clone().execute(&*self.http, (id, token))).await,
+        }
+    }
+}

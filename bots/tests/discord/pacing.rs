@@ -1,0 +1,48 @@
+//! One user cannot crowd out the others: past their per-user pace, the
+//! next request is refused with the wait in plain words, while another
+//! user's request goes through.
+
+use super::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_past_the_pace_is_told_to_wait_and_others_go_on() {
+    let bot = Running::start_paced(core(), 5).await;
+    let fake = &bot.fake;
+    let delivered = |interaction: &Value| {
+        let interaction = interaction.clone();
+        move |calls: &[Call]| {
+            original_calls(calls, &interaction, "PATCH")
+                .iter()
+                .any(|(_, c)| c.ok() && c.file().is_some_and(is_webp))
+        }
+    };
+    let first = convert(fake, &png(20, 20), "webp", UPLOAD_LIMIT);
+    fake.interact(&first);
+    fake.wait_for(delivered(&first), REPLY).await;
+
+    let second = convert(fake, &png(20, 20), "webp", UPLOAD_LIMIT);
+    fake.interact(&second);
+    let refused = |calls: &[Call]| {
+        follow_ups(calls, &second)
+            .iter()
+            .any(|(_, c)| c.ok() && c.content().contains("faster"))
+    };
+    let calls = fake.wait_for(refused, REPLY).await;
+    let (_, notice) = follow_ups(&calls, &second)
+        .into_iter()
+        .find(|(_, c)| c.ok())
+        .unwrap();
+    assert_eq!(
+        notice.json["flags"].as_u64().unwrap_or(0) & 64,
+        64,
+        "ephemeral"
+    );
+    assert!(notice.content().contains(" s."), "{}", notice.content());
+    assert!(notice.file().is_none());
+
+    let mut someone_else = convert(fake, &png(20, 20), "webp", UPLOAD_LIMIT);
+    someone_else["member"]["user"]["id"] = Value::String("1050000000000000999".into());
+    fake.interact(&someone_else);
+    fake.wait_for(delivered(&someone_else), REPLY).await;
+    bot.stop().await;
+}
