@@ -2,12 +2,19 @@
 //! against the loopback Discord fake. Each test runs the adapter on its own
 //! fake, sends gateway events shaped as Discord sends them, and asserts on
 //! the REST calls the bot made: which interaction responses, in which order,
-//! with which files and bytes, and where it stayed silent.
+//! with which files and bytes, and where it stayed silent. One binary for
+//! all of Discord: `endpoint` (interactions over HTTP), `pacing`, `binary`
+//! (the released binary from outside) and `fake_selftest` (the fake against
+//! serenity itself) are its modules.
 
+mod binary;
 #[path = "../discord_fake/mod.rs"]
 mod discord_fake;
 mod endpoint;
+mod fake_selftest;
 mod pacing;
+#[path = "../support/mod.rs"]
+mod support;
 
 use std::io::Cursor;
 use std::sync::Arc;

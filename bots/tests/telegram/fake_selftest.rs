@@ -5,7 +5,7 @@
 //! the Bot API's own refusals. If this fails, the adapter's tests prove
 //! nothing.
 
-mod support;
+use crate::support;
 
 use std::io::Cursor;
 use std::time::{Duration, Instant};

@@ -3,7 +3,7 @@
 //! loopback fake from outside the test process, answers a caption command
 //! with a document, and stops cleanly on SIGTERM.
 
-mod support;
+use crate::support;
 
 use std::io::Cursor;
 use std::net::TcpListener;

@@ -6,8 +6,7 @@
 //! payload the fake builds and every answer it gives, down to a real
 //! serenity client deferring, editing with a file and following up.
 
-#[path = "discord_fake/mod.rs"]
-mod discord_fake;
+use crate::discord_fake;
 
 use std::io::Cursor;
 use std::sync::Arc;

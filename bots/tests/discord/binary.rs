@@ -3,9 +3,7 @@
 //! loopback fake's gateway, registers its commands, answers `/convert` with
 //! a converted file, and stops cleanly on SIGTERM.
 
-#[path = "discord_fake/mod.rs"]
-mod discord_fake;
-mod support;
+use crate::{discord_fake, support};
 
 use std::io::Cursor;
 use std::net::TcpListener;

@@ -2,8 +2,13 @@
 //! against the loopback Bot API fake. Each test runs the adapter on its own
 //! fake, pushes updates shaped as Telegram sends them, and asserts on the
 //! calls the bot made: what it sent, to which chat, in reply to what, with
-//! which bytes, and what it left alone.
+//! which bytes, and what it left alone. One binary for all of Telegram:
+//! `binary` (the released binary from outside) and `fake_selftest` (the
+//! fake against teloxide itself) are its modules.
 
+mod binary;
+mod fake_selftest;
+#[path = "../support/mod.rs"]
 mod support;
 
 use std::io::Cursor;
