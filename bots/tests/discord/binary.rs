@@ -1,7 +1,8 @@
 //! The released shape of the Discord bot: the real `pixdrop` binary,
 //! configured only by `DISCORD_TOKEN` and `DISCORD_API_URL`, connects to the
 //! loopback fake's gateway, registers its commands, answers `/convert` with
-//! a converted file, and stops cleanly on SIGTERM.
+//! a converted file, and stops cleanly on SIGTERM; and the same binary with
+//! `DISCORD_PUBLIC_KEY` and no gateway takes signed interactions over HTTP.
 
 use crate::{discord_fake, support};
 
@@ -22,32 +23,41 @@ fn png() -> Vec<u8> {
     out.into_inner()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_binary_answers_a_slash_command_through_the_fake() {
-    let fake = FakeDiscord::start().await;
-    let port = TcpListener::bind("127.0.0.1:0")
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
-        .port();
-    let workdir = std::env::temp_dir().join(format!("pixdrop-dc-bin-{}", std::process::id()));
-    std::fs::create_dir_all(&workdir).unwrap();
-    let mut child = Stopper(
+        .port()
+}
+
+/// `pixdrop serve` on `port` against `fake`, with `extra` settings.
+fn spawn(
+    fake: &FakeDiscord,
+    port: u16,
+    workdir: &std::path::Path,
+    extra: &[(&str, &str)],
+) -> Stopper {
+    std::fs::create_dir_all(workdir).unwrap();
+    Stopper(
         Command::new(env!("CARGO_BIN_EXE_pixdrop"))
             .arg("serve")
-            .current_dir(&workdir)
+            .current_dir(workdir)
             .env_clear()
             .env("DISCORD_TOKEN", fake.token())
             .env("DISCORD_API_URL", fake.api_url())
             .env("PIXDROP_BIND", format!("127.0.0.1:{port}"))
             .env("DATABASE_URL", "sqlite::memory:")
             .env("RUST_LOG", "warn")
+            .envs(extra.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap(),
-    );
-    fake.wait_until_ready(Duration::from_secs(30)).await;
+    )
+}
+
+async fn registered(fake: &FakeDiscord) {
     fake.wait_for(
         |calls| {
             calls
@@ -57,6 +67,23 @@ async fn the_binary_answers_a_slash_command_through_the_fake() {
         Duration::from_secs(30),
     )
     .await;
+}
+
+/// Sends SIGTERM and expects a clean exit.
+fn terminate(mut child: Stopper) {
+    // SAFETY: sends SIGTERM to the child we spawned.
+    unsafe { libc::kill(child.0.id() as i32, libc::SIGTERM) };
+    let status = child.0.wait().unwrap();
+    assert!(status.success(), "clean exit on SIGTERM, got {status}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_answers_a_slash_command_through_the_fake() {
+    let fake = FakeDiscord::start().await;
+    let workdir = std::env::temp_dir().join(format!("pixdrop-dc-bin-{}", std::process::id()));
+    let child = spawn(&fake, free_port(), &workdir, &[]);
+    fake.wait_until_ready(Duration::from_secs(30)).await;
+    registered(&fake).await;
     let image = fake.add_attachment(&png(), "photo.png", "image/png");
     let slash = fake.slash_command(
         "convert",
@@ -85,9 +112,59 @@ async fn the_binary_answers_a_slash_command_through_the_fake() {
     let (_, name, bytes) = &edit.files[0];
     assert!(name.ends_with(".jpg"), "{name}");
     assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]));
-    // SAFETY: sends SIGTERM to the child we spawned.
-    unsafe { libc::kill(child.0.id() as i32, libc::SIGTERM) };
-    let status = child.0.wait().unwrap();
-    assert!(status.success(), "clean exit on SIGTERM, got {status}");
+    terminate(child);
+    std::fs::remove_dir_all(&workdir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_takes_signed_interactions_over_http_without_a_gateway() {
+    let fake = FakeDiscord::start().await;
+    let port = free_port();
+    let workdir = std::env::temp_dir().join(format!("pixdrop-dc-http-{}", std::process::id()));
+    let key = fake.public_key();
+    let settings = [
+        ("DISCORD_PUBLIC_KEY", key.as_str()),
+        ("DISCORD_GATEWAY", "off"),
+    ];
+    let child = spawn(&fake, port, &workdir, &settings);
+    registered(&fake).await;
+    let endpoint = format!("http://127.0.0.1:{port}/discord/interactions");
+    let pong = fake.deliver(&endpoint, &fake.ping()).await;
+    assert_eq!((pong.status, pong.answer["type"].as_u64()), (200, Some(1)));
+
+    let image = fake.add_attachment(&png(), "photo.png", "image/png");
+    let slash = fake.slash_command(
+        "convert",
+        vec![
+            attachment_option("image", &image),
+            string_option("format", "png"),
+        ],
+        vec![image],
+        8 << 20,
+    );
+    let deferred = fake.deliver(&endpoint, &slash).await;
+    assert_eq!(deferred.answer["type"].as_u64(), Some(5), "{:?}", deferred);
+    assert_eq!(deferred.rejected, None);
+    let calls = fake
+        .wait_for(
+            |calls| {
+                calls.iter().any(|c| {
+                    c.method == "PATCH" && c.path.ends_with("@original") && !c.files.is_empty()
+                })
+            },
+            Duration::from_secs(30),
+        )
+        .await;
+    let edit = calls
+        .iter()
+        .find(|c| c.method == "PATCH" && !c.files.is_empty())
+        .unwrap();
+    assert!(
+        edit.files[0].2.starts_with(b"\x89PNG"),
+        "{}",
+        edit.summary()
+    );
+    assert_eq!(fake.connections(), 0, "no gateway connection");
+    terminate(child);
     std::fs::remove_dir_all(&workdir).unwrap();
 }
