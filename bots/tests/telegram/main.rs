@@ -46,6 +46,11 @@ struct Running {
 
 impl Running {
     async fn start(with_history: bool) -> Self {
+        Self::start_paced(with_history, 600).await
+    }
+
+    /// With `per_user_per_minute` conversions allowed per user.
+    async fn start_paced(with_history: bool, per_user_per_minute: u32) -> Self {
         let fake = FakeTelegram::start().await;
         let settings = Settings {
             token: fake.token().to_string(),
@@ -54,7 +59,7 @@ impl Running {
             upload_limit: 50 << 20,
             album_wait: Duration::from_millis(300),
             webhook: None,
-            per_user_per_minute: 600,
+            per_user_per_minute,
         };
         let (stop, stopped) = oneshot::channel::<()>();
         let core = core(with_history).await;
@@ -461,6 +466,31 @@ async fn an_oversized_file_is_refused_without_fetching_it() {
     assert!(
         attempts(&calls, "getfile").is_empty() && attempts(&calls, "download").is_empty(),
         "{}",
+        fake.dump()
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_past_the_pace_is_told_to_wait_before_anything_is_fetched() {
+    let bot = Running::start_paced(false, 5).await;
+    let fake = &bot.fake;
+    let (first, _, _) = fake.add_file(&png(40, 30), "png");
+    let update = fake.private_document(CHAT, CHAT, &first, Some("/convert webp"));
+    let doc = bot.next("senddocument", update).await;
+    assert_eq!(sniff(doc.file("document").expect("a document").1), "webp");
+    bot.settle().await;
+    let fetched = attempts(&fake.calls(), "getfile").len();
+
+    let (second, _, _) = fake.add_file(&png(40, 30), "png");
+    let update = fake.private_document(CHAT, CHAT, &second, Some("/convert webp"));
+    let answer = bot.next("sendmessage", update).await;
+    assert!(answer.text().contains("faster"), "{answer}");
+    assert!(answer.text().contains(" s."), "{answer}");
+    assert_eq!(
+        attempts(&fake.calls(), "getfile").len(),
+        fetched,
+        "fetched before refusing\n{}",
         fake.dump()
     );
     bot.stop().await;
