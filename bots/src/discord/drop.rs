@@ -2,6 +2,8 @@
 //! and every image posted there afterwards is answered with a reply. Seeing
 //! those posts needs the Message Content intent outside mentions and DMs.
 
+use std::sync::Arc;
+
 use serenity::all::{CommandInteraction, CreateMessage, Http, Message, Permissions};
 
 use super::interact::{answer, convert_all, request};
@@ -48,7 +50,7 @@ pub async fn auto(bot: &Bot, to: &Responder, command: &CommandInteraction) {
 }
 
 /// An image posted in a channel with auto-convert on gets a reply.
-pub async fn channel_drop(bot: &Bot, http: &Http, message: &Message) {
+pub async fn channel_drop(bot: &Bot, http: &Arc<Http>, message: &Message) {
     if message.author.bot {
         return;
     }
@@ -59,6 +61,7 @@ pub async fn channel_drop(bot: &Bot, http: &Http, message: &Message) {
     if sources.is_empty() {
         return;
     }
+    let _typing = message.channel_id.start_typing(http);
     let post = match convert_all(bot, &words, &sources, message.author.id).await {
         Ok(batch) => {
             let (files, text) = batch.message(DEFAULT_UPLOAD_LIMIT);

@@ -551,10 +551,17 @@ async fn admin_auto_converts_drops_in_that_channel_only() {
             fake.dump()
         );
     };
-    let reply = calls
+    let reply_at = calls
         .iter()
-        .find(|c| c.is("POST", &reply_path) && c.ok() && c.file().is_some_and(is_webp))
+        .position(|c| c.is("POST", &reply_path) && c.ok() && c.file().is_some_and(is_webp))
         .unwrap();
+    let typing_path = format!("/channels/{CHANNEL_ID}/typing");
+    assert!(
+        calls[..reply_at].iter().any(|c| c.is("POST", &typing_path)),
+        "no typing indicator before the reply\n{}",
+        fake.dump()
+    );
+    let reply = &calls[reply_at];
     assert!(reply.multipart);
     assert_eq!(
         reply.json["message_reference"]["message_id"].as_str(),
