@@ -2,6 +2,7 @@
 //! wires the core to the web (and, later, the chat platforms). The binary
 //! in `main.rs` only parses arguments and calls in here.
 
+pub mod account;
 pub mod cli;
 pub mod config;
 pub mod cooldown;

@@ -71,6 +71,10 @@ pub async fn run(config: Config) -> Result<(), String> {
             let _ = stopping.wait_for(|stop| *stop).await;
         }
     };
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| format!("PIXDROP_BIND: can't listen on {}: {e}", config.bind))?;
+    tracing::info!(address = %config.bind, "web front end listening");
     let mut bots = tokio::task::JoinSet::new();
     let mut hook = None;
     if let Some(token) = &config.telegram_token {
@@ -125,10 +129,6 @@ pub async fn run(config: Config) -> Result<(), String> {
         telegram: hook,
         discord: endpoint,
     };
-    let listener = TcpListener::bind(config.bind)
-        .await
-        .map_err(|e| format!("PIXDROP_BIND: can't listen on {}: {e}", config.bind))?;
-    tracing::info!(address = %config.bind, "web front end listening");
     let web = tokio::spawn(web::serve(listener, state, stopped()));
     tokio::select! {
         () = shutdown_signal() => {}

@@ -11,16 +11,9 @@ use super::Bot;
 use super::interact::{answer, defer, user};
 use super::reply::retrying;
 use super::respond::Responder;
-use crate::texts;
-
-const UNREACHABLE: &str = "Your history can't be reached right now. Try again in a minute.";
-const NO_HISTORY: &str = "I keep no history on this server.";
+use crate::account;
 
 pub async fn history(bot: &Bot, to: &Responder, command: &CommandInteraction) {
-    let Some(history) = &bot.core.history else {
-        return answer(to, command, NO_HISTORY, true).await;
-    };
-    let user = user(bot, command.user.id);
     let recording = command
         .data
         .options()
@@ -29,49 +22,25 @@ pub async fn history(bot: &Bot, to: &Responder, command: &CommandInteraction) {
             ("recording", ResolvedValue::String(value)) => Some(value),
             _ => None,
         });
-    let text = match recording {
-        Some("off") => history
-            .pause(&user, true)
-            .await
-            .map(|()| "Done: I won't record your conversions.".to_string()),
-        Some("on") => history
-            .pause(&user, false)
-            .await
-            .map(|()| "Done: I'll record them again.".to_string()),
-        _ => history
-            .for_user(&user, Some(10))
-            .await
-            .map(|records| texts::history(&records)),
-    }
-    .unwrap_or_else(|error| {
-        tracing::warn!("history query failed: {error}");
-        UNREACHABLE.into()
-    });
+    let user = user(bot, command.user.id);
+    let text = account::history(bot.core.history.as_ref(), &user, recording).await;
     answer(to, command, &text, true).await;
 }
 
 /// The user's whole history as a JSON file only they see.
 pub async fn export(bot: &Bot, to: &Responder, command: &CommandInteraction) {
-    let Some(history) = &bot.core.history else {
-        return answer(to, command, NO_HISTORY, true).await;
-    };
+    if bot.core.history.is_none() {
+        return answer(to, command, account::NO_HISTORY, true).await;
+    }
     if let Err(error) = defer(to, command, true).await {
         return tracing::warn!("discord defer failed: {error}");
     }
-    let edit = match history.for_user(&user(bot, command.user.id), None).await {
-        Ok(records) => EditInteractionResponse::new()
-            .content(format!(
-                "Your conversion history: {} records.",
-                records.len()
-            ))
-            .new_attachment(CreateAttachment::bytes(
-                crate::export::bytes(&records),
-                crate::export::FILE_NAME,
-            )),
-        Err(error) => {
-            tracing::warn!("history export failed: {error}");
-            EditInteractionResponse::new().content(UNREACHABLE)
-        }
+    let user = user(bot, command.user.id);
+    let edit = match account::export(bot.core.history.as_ref(), &user).await {
+        Ok(export) => EditInteractionResponse::new()
+            .content(export.caption)
+            .new_attachment(CreateAttachment::bytes(export.bytes, export.file_name)),
+        Err(sentence) => EditInteractionResponse::new().content(sentence),
     };
     if let Err(error) = retrying(|| command.edit_response(&to.http, edit.clone())).await {
         tracing::warn!("discord export not delivered: {error}");
@@ -94,16 +63,11 @@ pub async fn forget_prompt(to: &Responder, command: &CommandInteraction) {
 }
 
 pub async fn forget(bot: &Bot, to: &Responder, component: &ComponentInteraction, erase: bool) {
-    let text = match (&bot.core.history, erase) {
-        (_, false) => "Kept. Nothing was erased.".to_string(),
-        (None, true) => NO_HISTORY.to_string(),
-        (Some(history), true) => match history.forget(&user(bot, component.user.id)).await {
-            Ok(erased) => texts::erased(erased),
-            Err(error) => {
-                tracing::warn!("history erase failed: {error}");
-                "I couldn't erase your history right now. Try again in a minute.".into()
-            }
-        },
+    let text = if erase {
+        let user = user(bot, component.user.id);
+        account::forget(bot.core.history.as_ref(), &user).await
+    } else {
+        "Kept. Nothing was erased.".to_string()
     };
     let message = CreateInteractionResponseMessage::new()
         .content(text)

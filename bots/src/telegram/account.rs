@@ -10,64 +10,31 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
 use super::Context;
 use super::chat::{fail, say, user_of};
 use super::send::retrying;
-use crate::texts;
+use crate::account;
 
 pub async fn history(context: &Context, message: &Message, words: &[String]) {
-    let (Some(history), Some(user)) = (&context.core.history, user_of(context, message)) else {
-        return say(context, message, "I keep no history on this server.").await;
+    let Some(user) = user_of(context, message) else {
+        return say(context, message, account::NO_HISTORY).await;
     };
-    let answer = match words.first().map(String::as_str) {
-        Some("off") => history
-            .pause(&user, true)
-            .await
-            .map(|()| "Done: I won't record your conversions. /history on to resume.".to_string()),
-        Some("on") => history
-            .pause(&user, false)
-            .await
-            .map(|()| "Done: I'll record how your conversions go again.".to_string()),
-        _ => history
-            .for_user(&user, Some(10))
-            .await
-            .map(|records| texts::history(&records)),
-    };
-    match answer {
-        Ok(text) => say(context, message, &text).await,
-        Err(error) => {
-            tracing::warn!("history query failed: {error}");
-            say(
-                context,
-                message,
-                "Your history can't be reached right now. Try again in a minute.",
-            )
-            .await;
-        }
-    }
+    let word = words.first().map(String::as_str);
+    let text = account::history(context.core.history.as_ref(), &user, word).await;
+    say(context, message, &text).await;
 }
 
 /// Sends the user's whole history as a JSON document.
 pub async fn export(context: &Context, message: &Message) {
-    let (Some(history), Some(user)) = (&context.core.history, user_of(context, message)) else {
-        return say(context, message, "I keep no history on this server.").await;
+    let Some(user) = user_of(context, message) else {
+        return say(context, message, account::NO_HISTORY).await;
     };
-    let records = match history.for_user(&user, None).await {
-        Ok(records) => records,
-        Err(error) => {
-            tracing::warn!("history export failed: {error}");
-            return say(
-                context,
-                message,
-                "Your history can't be reached right now. Try again in a minute.",
-            )
-            .await;
-        }
+    let export = match account::export(context.core.history.as_ref(), &user).await {
+        Ok(export) => export,
+        Err(sentence) => return say(context, message, &sentence).await,
     };
-    let file =
-        InputFile::memory(crate::export::bytes(&records)).file_name(crate::export::FILE_NAME);
-    let caption = format!("Your conversion history: {} records.", records.len());
+    let file = InputFile::memory(export.bytes).file_name(export.file_name);
     let request = context
         .bot
         .send_document(message.chat.id, file)
-        .caption(caption);
+        .caption(export.caption);
     if let Err(error) = retrying(|| request.clone()).await {
         tracing::warn!("telegram: export not sent: {error}");
     }
@@ -91,21 +58,8 @@ pub async fn forget_prompt(context: &Context, message: &Message) {
 }
 
 pub async fn forget(context: &Context, message: &Message, user: &UserHash) {
-    let Some(history) = &context.core.history else {
-        return say(context, message, "I keep no history on this server.").await;
-    };
-    match history.forget(user).await {
-        Ok(erased) => say(context, message, &texts::erased(erased)).await,
-        Err(error) => {
-            tracing::warn!("history erase failed: {error}");
-            say(
-                context,
-                message,
-                "I couldn't erase your history right now. Try again in a minute.",
-            )
-            .await;
-        }
-    }
+    let text = account::forget(context.core.history.as_ref(), user).await;
+    say(context, message, &text).await;
 }
 
 pub async fn auto(context: &Context, message: &Message, words: &[String]) {

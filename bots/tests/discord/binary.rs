@@ -4,24 +4,15 @@
 //! a converted file, and stops cleanly on SIGTERM; and the same binary with
 //! `DISCORD_PUBLIC_KEY` and no gateway takes signed interactions over HTTP.
 
-use crate::{discord_fake, support};
+use crate::{discord_fake, png, support};
 
-use std::io::Cursor;
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use discord_fake::FakeDiscord;
 use discord_fake::payloads::{attachment_option, string_option};
-use image::{ImageFormat, Rgb, RgbImage};
+use discord_fake::{Call, FakeDiscord};
 use support::server::Stopper;
-
-fn png() -> Vec<u8> {
-    let image = RgbImage::from_fn(64, 48, |x, y| Rgb([(x * 4) as u8, (y * 5) as u8, 40]));
-    let mut out = Cursor::new(Vec::new());
-    image.write_to(&mut out, ImageFormat::Png).unwrap();
-    out.into_inner()
-}
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -69,6 +60,16 @@ async fn registered(fake: &FakeDiscord) {
     .await;
 }
 
+/// The first edit of an `@original` response that carries a file.
+async fn edited_with_a_file(fake: &FakeDiscord) -> Call {
+    let with_file =
+        |c: &Call| c.method == "PATCH" && c.path.ends_with("@original") && !c.files.is_empty();
+    let calls = fake
+        .wait_for(|calls| calls.iter().any(with_file), Duration::from_secs(30))
+        .await;
+    calls.into_iter().find(with_file).unwrap()
+}
+
 /// Sends SIGTERM and expects a clean exit.
 fn terminate(mut child: Stopper) {
     // SAFETY: sends SIGTERM to the child we spawned.
@@ -84,7 +85,7 @@ async fn the_binary_answers_a_slash_command_through_the_fake() {
     let child = spawn(&fake, free_port(), &workdir, &[]);
     fake.wait_until_ready(Duration::from_secs(30)).await;
     registered(&fake).await;
-    let image = fake.add_attachment(&png(), "photo.png", "image/png");
+    let image = fake.add_attachment(&png(64, 48), "photo.png", "image/png");
     let slash = fake.slash_command(
         "convert",
         vec![
@@ -95,20 +96,7 @@ async fn the_binary_answers_a_slash_command_through_the_fake() {
         8 << 20,
     );
     fake.interact(&slash);
-    let calls = fake
-        .wait_for(
-            |calls| {
-                calls.iter().any(|c| {
-                    c.method == "PATCH" && c.path.ends_with("@original") && !c.files.is_empty()
-                })
-            },
-            Duration::from_secs(30),
-        )
-        .await;
-    let edit = calls
-        .iter()
-        .find(|c| c.method == "PATCH" && !c.files.is_empty())
-        .unwrap();
+    let edit = edited_with_a_file(&fake).await;
     let (_, name, bytes) = &edit.files[0];
     assert!(name.ends_with(".jpg"), "{name}");
     assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]));
@@ -132,7 +120,7 @@ async fn the_binary_takes_signed_interactions_over_http_without_a_gateway() {
     let pong = fake.deliver(&endpoint, &fake.ping()).await;
     assert_eq!((pong.status, pong.answer["type"].as_u64()), (200, Some(1)));
 
-    let image = fake.add_attachment(&png(), "photo.png", "image/png");
+    let image = fake.add_attachment(&png(64, 48), "photo.png", "image/png");
     let slash = fake.slash_command(
         "convert",
         vec![
@@ -145,20 +133,7 @@ async fn the_binary_takes_signed_interactions_over_http_without_a_gateway() {
     let deferred = fake.deliver(&endpoint, &slash).await;
     assert_eq!(deferred.answer["type"].as_u64(), Some(5), "{:?}", deferred);
     assert_eq!(deferred.rejected, None);
-    let calls = fake
-        .wait_for(
-            |calls| {
-                calls.iter().any(|c| {
-                    c.method == "PATCH" && c.path.ends_with("@original") && !c.files.is_empty()
-                })
-            },
-            Duration::from_secs(30),
-        )
-        .await;
-    let edit = calls
-        .iter()
-        .find(|c| c.method == "PATCH" && !c.files.is_empty())
-        .unwrap();
+    let edit = edited_with_a_file(&fake).await;
     assert!(
         edit.files[0].2.starts_with(b"\x89PNG"),
         "{}",

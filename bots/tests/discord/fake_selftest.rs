@@ -7,8 +7,8 @@
 //! serenity client deferring, editing with a file and following up.
 
 use crate::discord_fake;
+use crate::{noisy_png, png};
 
-use std::io::Cursor;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,7 +18,6 @@ use discord_fake::{
     UPLOAD_LIMIT, USER_ID, intents,
 };
 use futures_util::{SinkExt, StreamExt};
-use image::{ImageFormat, Rgb, RgbImage};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 use serenity::all::{
@@ -35,29 +34,6 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 const WAIT: Duration = Duration::from_secs(5);
-
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let image = RgbImage::from_fn(width, height, |x, y| {
-        Rgb([(x * 7) as u8, (y * 5) as u8, 90])
-    });
-    let mut out = Cursor::new(Vec::new());
-    image.write_to(&mut out, ImageFormat::Png).unwrap();
-    out.into_inner()
-}
-
-fn noisy_png(width: u32, height: u32) -> Vec<u8> {
-    let mut seed = 0x2545_f491_u32;
-    let image = RgbImage::from_fn(width, height, |_, _| {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        let [r, g, b, _] = seed.to_le_bytes();
-        Rgb([r, g, b])
-    });
-    let mut out = Cursor::new(Vec::new());
-    image.write_to(&mut out, ImageFormat::Png).unwrap();
-    out.into_inner()
-}
 
 fn api(fake: &FakeDiscord, path: &str) -> String {
     format!("{}/api/v10{path}", fake.api_url())
