@@ -63,7 +63,12 @@ impl Endpoint {
     /// The JSON body to answer a verified request with.
     pub async fn answer(&self, body: &[u8]) -> Result<Value, Refusal> {
         let interaction: Interaction = serde_json::from_slice(body).map_err(|error| {
-            tracing::warn!("discord interaction not readable: {error}");
+            // The message may quote a value (a file name), so only where it failed.
+            tracing::warn!(
+                line = error.line(),
+                column = error.column(),
+                "discord interaction not readable"
+            );
             Refusal::Malformed
         })?;
         if matches!(interaction, Interaction::Ping(_)) {

@@ -83,6 +83,12 @@ async fn endpoint_registers_over_rest_and_answers_only_signed_requests() {
     assert_eq!(status, 401, "an hour-old signature is a replay");
     let (status, _) = fake.post(&served.url, body, &stamp, "").await;
     assert_eq!(status, 401, "no signature");
+    let nonsense = br#"{"type": 2, "name": "holiday.png"}"#.to_vec();
+    let signed_nonsense = fake.sign(&stamp, &nonsense);
+    let (status, _) = fake
+        .post(&served.url, nonsense, &stamp, &signed_nonsense)
+        .await;
+    assert_eq!(status, 400, "signed, but not an interaction");
 
     let privacy = fake.slash_command("privacy", vec![], vec![], UPLOAD_LIMIT);
     let told = fake.deliver(&served.url, &privacy).await;
