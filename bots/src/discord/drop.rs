@@ -1,12 +1,15 @@
-//! Channel drops: an admin turns auto-convert on for a channel (`/auto`),
-//! and every image posted there afterwards is answered with a reply. Seeing
-//! those posts needs the Message Content intent outside mentions and DMs.
+//! Images dropped into chat: in a channel where an admin turned
+//! auto-convert on (`/auto`), every image posted is answered with a reply;
+//! in DMs and in messages that mention the bot, the message's option words
+//! say what to do, or a select of formats is offered. Channel drops need
+//! the Message Content intent; DMs and mentions work without it.
 
 use std::sync::Arc;
 
 use serenity::all::{CommandInteraction, CreateMessage, Http, Message, Permissions};
 
-use super::interact::{answer, convert_all, request};
+use super::fetch::Source;
+use super::interact::{answer, convert_all, format_select, request};
 use super::reply::retrying;
 use super::respond::Responder;
 use super::{Bot, fetch};
@@ -49,28 +52,100 @@ pub async fn auto(bot: &Bot, to: &Responder, command: &CommandInteraction) {
     answer(to, command, &text, false).await;
 }
 
-/// An image posted in a channel with auto-convert on gets a reply.
-pub async fn channel_drop(bot: &Bot, http: &Arc<Http>, message: &Message) {
+/// An image posted where the bot should answer: in a channel with
+/// auto-convert on, in a DM, or with a mention of the bot. Option words in
+/// the message (`webp 80`) say what to do; without any, the reply offers a
+/// select of formats.
+pub async fn posted(bot: &Bot, http: &Arc<Http>, message: &Message) {
     if message.author.bot {
         return;
     }
-    let Some(words) = bot.auto.get(&message.channel_id.get()).map(|w| w.clone()) else {
-        return;
-    };
     let sources = fetch::sources(message);
-    if sources.is_empty() {
+    if let Some(words) = bot.auto.get(&message.channel_id.get()).map(|w| w.clone()) {
+        if !sources.is_empty() {
+            convert_and_reply(bot, http, message, &words, &sources).await;
+        }
         return;
     }
+    if !addressed(bot, message) {
+        return;
+    }
+    if sources.is_empty() {
+        let hint = "Attach an image (or several) and I'll convert it. Add option words like `webp 80` or `png resize=50%`, or leave them out and pick a format.";
+        return reply(http, message, CreateMessage::new().content(hint)).await;
+    }
+    let words = option_words(&message.content);
+    match pixdrop::Options::parse(words.iter().map(String::as_str)) {
+        Ok(_) if !words.is_empty() => {
+            convert_and_reply(bot, http, message, &words, &sources).await;
+        }
+        parsed => {
+            let lead = parsed.err().map_or(String::new(), |e| format!("{e}\n"));
+            let offer = CreateMessage::new()
+                .content(format!("{lead}Convert to:"))
+                .components(vec![format_select(message)]);
+            reply(http, message, offer).await;
+        }
+    }
+}
+
+/// A DM, or a message that mentions the bot.
+fn addressed(bot: &Bot, message: &Message) -> bool {
+    message.guild_id.is_none()
+        || bot
+            .own_id
+            .get()
+            .is_some_and(|own| message.mentions.iter().any(|user| user.id == *own))
+}
+
+/// The words of a message that are options: mentions and a leading
+/// `convert` left out.
+fn option_words(content: &str) -> Vec<String> {
+    content
+        .split_whitespace()
+        .filter(|word| !(word.starts_with("<@") && word.ends_with('>')))
+        .skip_while(|word| matches!(*word, "convert" | "/convert"))
+        .map(str::to_string)
+        .collect()
+}
+
+async fn convert_and_reply(
+    bot: &Bot,
+    http: &Arc<Http>,
+    message: &Message,
+    words: &[String],
+    sources: &[Source],
+) {
     let _typing = message.channel_id.start_typing(http);
-    let post = match convert_all(bot, &words, &sources, message.author.id).await {
+    let post = match convert_all(bot, words, sources, message.author.id).await {
         Ok(batch) => {
             let (files, text) = batch.message(DEFAULT_UPLOAD_LIMIT);
             CreateMessage::new().content(text).add_files(files)
         }
         Err(error) => CreateMessage::new().content(error.to_string()),
-    }
-    .reference_message(message);
+    };
+    reply(http, message, post).await;
+}
+
+async fn reply(http: &Arc<Http>, message: &Message, post: CreateMessage) {
+    let post = post.reference_message(message);
     if let Err(error) = retrying(|| message.channel_id.send_message(http, post.clone())).await {
-        tracing::warn!("discord channel reply not delivered: {error}");
+        tracing::warn!("discord reply not delivered: {error}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::option_words;
+
+    #[test]
+    fn option_words_leave_out_mentions_and_a_leading_convert() {
+        assert_eq!(option_words("<@123> webp 80"), ["webp", "80"]);
+        assert_eq!(
+            option_words("<@!123> convert png resize=50%"),
+            ["png", "resize=50%"]
+        );
+        assert!(option_words("<@123>").is_empty());
+        assert_eq!(option_words("png convert"), ["png", "convert"]);
     }
 }

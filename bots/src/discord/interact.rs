@@ -10,8 +10,8 @@ use serenity::all::{
     ChannelId, CommandInteraction, CommandType, ComponentInteraction, ComponentInteractionDataKind,
     CreateActionRow, CreateAttachment, CreateInteractionResponse,
     CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateSelectMenu,
-    CreateSelectMenuKind, CreateSelectMenuOption, EditInteractionResponse, Interaction, MessageId,
-    ResolvedValue, UserId,
+    CreateSelectMenuKind, CreateSelectMenuOption, EditInteractionResponse, Interaction, Message,
+    MessageId, ResolvedValue, UserId,
 };
 use tokio::time::Instant;
 
@@ -276,6 +276,18 @@ async fn offer_formats(to: &Responder, command: &CommandInteraction) {
     let Some(target) = target.filter(|m| !fetch::sources(m).is_empty()) else {
         return answer(to, command, "That message has no image in it.", true).await;
     };
+    let message = CreateInteractionResponseMessage::new()
+        .content("Convert the image(s) in that message to:")
+        .components(vec![format_select(target)])
+        .ephemeral(true);
+    let response = CreateInteractionResponse::Message(message);
+    if let Err(error) = to.first(command.id, &command.token, response).await {
+        tracing::warn!("discord select not delivered: {error}");
+    }
+}
+
+/// A select of formats that converts the images in `target` when used.
+pub(super) fn format_select(target: &Message) -> CreateActionRow {
     let options = FORMATS
         .iter()
         .map(|name| CreateSelectMenuOption::new(name.to_uppercase(), *name))
@@ -285,14 +297,7 @@ async fn offer_formats(to: &Responder, command: &CommandInteraction) {
         CreateSelectMenuKind::String { options },
     )
     .placeholder("Convert to…");
-    let message = CreateInteractionResponseMessage::new()
-        .content("Convert the image(s) in that message to:")
-        .components(vec![CreateActionRow::SelectMenu(select)])
-        .ephemeral(true);
-    let response = CreateInteractionResponse::Message(message);
-    if let Err(error) = to.first(command.id, &command.token, response).await {
-        tracing::warn!("discord select not delivered: {error}");
-    }
+    CreateActionRow::SelectMenu(select)
 }
 
 async fn component_pressed(bot: &Bot, to: &Responder, component: &ComponentInteraction) {

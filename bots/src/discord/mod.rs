@@ -17,12 +17,13 @@ mod reply;
 mod respond;
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use pixdrop::Core;
 use pixdrop::history::UserHash;
 use serenity::all::{
     Context as Serenity, EventHandler, GatewayIntents, GuildId, Http, Interaction, Message, Ready,
+    UserId,
 };
 use serenity::async_trait;
 use serenity::http::HttpBuilder;
@@ -56,6 +57,8 @@ pub struct Bot {
     auto: dashmap::DashMap<u64, Vec<String>>,
     pace: Cooldown<UserHash>,
     downloads: reqwest::Client,
+    /// The bot's own user id, from READY: mentions of it address the bot.
+    own_id: OnceLock<UserId>,
 }
 
 impl Bot {
@@ -66,6 +69,7 @@ impl Bot {
             core,
             settings,
             auto: dashmap::DashMap::new(),
+            own_id: OnceLock::new(),
             downloads: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(60))
                 .redirect(reqwest::redirect::Policy::none())
@@ -103,6 +107,7 @@ struct Handler(Arc<Bot>);
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Serenity, ready: Ready) {
         tracing::info!(guilds = ready.guilds.len(), "discord bot connected");
+        let _ = self.0.own_id.set(ready.user.id);
         let guild = self.0.settings.guild_id.map(GuildId::new);
         if let Err(error) = commands::register(&ctx.http, guild).await {
             tracing::error!("discord command registration failed: {error}");
@@ -115,7 +120,7 @@ impl EventHandler for Handler {
     }
 
     async fn message(&self, ctx: Serenity, message: Message) {
-        drop::channel_drop(&self.0, &ctx.http, &message).await;
+        drop::posted(&self.0, &ctx.http, &message).await;
     }
 }
 

@@ -13,6 +13,7 @@ mod discord_fake;
 mod endpoint;
 mod fake_selftest;
 mod pacing;
+mod posted;
 #[path = "../support/mod.rs"]
 mod support;
 
