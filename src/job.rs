@@ -103,6 +103,11 @@ impl Core {
         self.users.hash(platform, raw_id)
     }
 
+    /// The settings key for a chat or channel of `platform`.
+    pub fn place(&self, platform: Platform, raw_id: &str) -> UserHash {
+        self.users.place(platform, raw_id)
+    }
+
     pub async fn run(&self, job: Job) -> Result<Reply, UserError> {
         let started = Instant::now();
         let input_bytes =

@@ -1,6 +1,6 @@
 //! The history on both databases with one suite: records come back newest
 //! first, retention purges by a given clock, `/forget` leaves nothing,
-//! pausing stops recording. SQLite always runs (in a temp file); PostgreSQL
+//! pausing stops recording, auto-convert settings persist per place. SQLite always runs (in a temp file); PostgreSQL
 //! runs with `PIXDROP_TEST_DATABASE_URL` (CI sets it) and says SKIPPED
 //! otherwise.
 
@@ -103,6 +103,27 @@ async fn purge_suite(history: &History, salt: &[u8]) {
     );
 }
 
+async fn auto_suite(history: &History, salt: &[u8]) {
+    let hasher = UserHasher::new(salt);
+    let group = hasher.place(Platform::Telegram, "-100123");
+    assert_ne!(
+        group,
+        hasher.hash(Platform::Telegram, "-100123"),
+        "apart from users"
+    );
+    assert_eq!(history.auto(&group).await.unwrap(), None);
+    let webp = Settings::from(&Options::parse(["webp", "80"]).unwrap());
+    history.set_auto(&group, Some(&webp)).await.unwrap();
+    let png = Settings::from(&Options::parse(["png"]).unwrap());
+    history.set_auto(&group, Some(&png)).await.unwrap();
+    assert_eq!(history.auto(&group).await.unwrap(), Some(png), "replaced");
+    let other = hasher.place(Platform::Discord, "-100123");
+    assert_eq!(history.auto(&other).await.unwrap(), None, "per platform");
+    history.set_auto(&group, None).await.unwrap();
+    assert_eq!(history.auto(&group).await.unwrap(), None);
+    history.set_auto(&group, None).await.unwrap();
+}
+
 fn sqlite_path(name: &str) -> std::path::PathBuf {
     let path =
         std::env::temp_dir().join(format!("pixdrop-history-{name}-{}.db", std::process::id()));
@@ -120,6 +141,7 @@ async fn sqlite_history_keeps_its_promises() {
         .unwrap();
     suite(&history, b"salt-a").await;
     purge_suite(&history, b"salt-a").await;
+    auto_suite(&history, b"salt-a").await;
     let again = History::connect(&format!("sqlite://{}", path.display()), RETENTION)
         .await
         .unwrap();
@@ -150,4 +172,5 @@ async fn postgres_history_keeps_its_promises() {
     let salt = pixdrop::store::FileId::random().to_string();
     suite(&history, salt.as_bytes()).await;
     purge_suite(&history, salt.as_bytes()).await;
+    auto_suite(&history, salt.as_bytes()).await;
 }

@@ -3,6 +3,7 @@
 //! in `main.rs` only parses arguments and calls in here.
 
 pub mod account;
+pub mod auto;
 pub mod cli;
 pub mod config;
 pub mod cooldown;

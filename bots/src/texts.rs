@@ -119,6 +119,15 @@ pub fn history(records: &[Record]) -> String {
     text
 }
 
+/// Added to an `/auto` confirmation when the setting could not be saved.
+pub fn until_restart(kept: bool) -> &'static str {
+    if kept {
+        ""
+    } else {
+        " (Only until I restart: I couldn't save the setting.)"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ use crate::job::Platform;
 use crate::store::unix_now;
 
 /// Embedded migrations, applied once each, in order.
-const MIGRATIONS: [(i64, &str); 2] = [
+const MIGRATIONS: [(i64, &str); 3] = [
     (
         1,
         "CREATE TABLE IF NOT EXISTS conversions (
@@ -41,6 +41,13 @@ const MIGRATIONS: [(i64, &str); 2] = [
         "CREATE INDEX IF NOT EXISTS conversions_user ON conversions (user_hash, at);
          CREATE INDEX IF NOT EXISTS conversions_purge ON conversions (purge_after);
          CREATE TABLE IF NOT EXISTS history_paused (user_hash TEXT PRIMARY KEY)",
+    ),
+    (
+        3,
+        "CREATE TABLE IF NOT EXISTS auto_convert (
+            place_hash TEXT PRIMARY KEY,
+            settings TEXT NOT NULL
+        )",
     ),
 ];
 
@@ -227,6 +234,37 @@ impl History {
                 .await?
                 .is_some(),
         )
+    }
+
+    /// The option words auto-convert applies in `place`, when it is on there.
+    pub async fn auto(&self, place: &UserHash) -> Result<Option<Settings>, sqlx::Error> {
+        let row = sqlx::query("SELECT settings FROM auto_convert WHERE place_hash = $1")
+            .bind(place.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| row.try_get::<String, _>(0).map(Settings::from_stored))
+            .transpose()
+    }
+
+    /// Turns auto-convert on in `place` with `settings` (canonical option
+    /// words), or off with `None`.
+    pub async fn set_auto(
+        &self,
+        place: &UserHash,
+        settings: Option<&Settings>,
+    ) -> Result<(), sqlx::Error> {
+        let query = match settings {
+            Some(settings) => sqlx::query(
+                "INSERT INTO auto_convert (place_hash, settings) VALUES ($1, $2)
+                 ON CONFLICT (place_hash) DO UPDATE SET settings = excluded.settings",
+            )
+            .bind(place.as_str())
+            .bind(settings.as_str().to_string()),
+            None => {
+                sqlx::query("DELETE FROM auto_convert WHERE place_hash = $1").bind(place.as_str())
+            }
+        };
+        query.execute(&self.pool).await.map(|_| ())
     }
 
     /// Deletes records past their retention at `now` (unix seconds).

@@ -49,6 +49,12 @@ impl UserHasher {
         let tag = mac.finalize().into_bytes();
         UserHash(tag.iter().map(|b| format!("{b:02x}")).collect())
     }
+
+    /// The key for a chat or channel (where settings such as auto-convert
+    /// live), kept apart from every user's key.
+    pub fn place(&self, platform: Platform, raw_id: &str) -> UserHash {
+        self.hash(platform, &format!("place:{raw_id}"))
+    }
 }
 
 #[cfg(test)]

@@ -36,18 +36,25 @@ pub async fn auto(bot: &Bot, to: &Responder, command: &CommandInteraction) {
     }
     let (words, _) = request(command);
     let off = command.data.options().iter().any(|o| o.name == "off") || words.is_empty();
-    let channel = command.channel_id.get();
+    let channel = command.channel_id.get().to_string();
     if off {
-        bot.auto.remove(&channel);
+        bot.auto.set(&channel, None).await;
         return answer(to, command, "Auto-convert is off in this channel.", false).await;
     }
-    if let Err(error) = pixdrop::Options::parse(words.iter().map(String::as_str)) {
-        return answer(to, command, &error.to_string(), true).await;
-    }
-    bot.auto.insert(channel, words.clone());
+    let options = match pixdrop::Options::parse(words.iter().map(String::as_str)) {
+        Ok(options) => options,
+        Err(error) => return answer(to, command, &error.to_string(), true).await,
+    };
+    let kept = bot.auto.set(&channel, Some(&options)).await;
+    let blind = if bot.settings.message_content {
+        ""
+    } else {
+        " I can only see images here when the bot's operator turns on the Message Content intent; until then, mention me with the image."
+    };
     let text = format!(
-        "Auto-convert is on: images posted here are answered as {}. (Needs the Message Content intent outside mentions.)",
-        words.join(" ").trim_start_matches("to=").to_uppercase()
+        "Auto-convert is on: images posted here are answered as {}.{}{blind}",
+        words.join(" ").trim_start_matches("to=").to_uppercase(),
+        crate::texts::until_restart(kept)
     );
     answer(to, command, &text, false).await;
 }
@@ -61,13 +68,17 @@ pub async fn posted(bot: &Bot, http: &Arc<Http>, message: &Message) {
         return;
     }
     let sources = fetch::sources(message);
-    if let Some(words) = bot.auto.get(&message.channel_id.get()).map(|w| w.clone()) {
-        if !sources.is_empty() {
-            convert_and_reply(bot, http, message, &words, &sources).await;
-        }
+    let addressed = addressed(bot, message);
+    if sources.is_empty() && !addressed {
         return;
     }
-    if !addressed(bot, message) {
+    let channel = message.channel_id.get().to_string();
+    if !sources.is_empty()
+        && let Some(words) = bot.auto.words(&channel).await
+    {
+        return convert_and_reply(bot, http, message, &words, &sources).await;
+    }
+    if !addressed {
         return;
     }
     if sources.is_empty() {

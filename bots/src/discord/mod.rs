@@ -30,6 +30,7 @@ use serenity::http::HttpBuilder;
 
 pub use endpoint::{Endpoint, Refusal};
 
+use crate::auto::AutoConvert;
 use crate::cooldown::Cooldown;
 use respond::Responder;
 
@@ -54,7 +55,7 @@ pub struct Bot {
     /// REST client for interactions that arrive over HTTP.
     http: Arc<Http>,
     /// Channels whose images are converted as they are posted, and how.
-    auto: dashmap::DashMap<u64, Vec<String>>,
+    auto: AutoConvert,
     pace: Cooldown<UserHash>,
     downloads: reqwest::Client,
     /// The bot's own user id, from READY: mentions of it address the bot.
@@ -66,9 +67,9 @@ impl Bot {
         Ok(Arc::new(Self {
             http: Arc::new(http(&settings)),
             pace: Cooldown::per_minute(settings.per_user_per_minute),
+            auto: AutoConvert::new(core.clone(), pixdrop::Platform::Discord),
             core,
             settings,
-            auto: dashmap::DashMap::new(),
             own_id: OnceLock::new(),
             downloads: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(60))

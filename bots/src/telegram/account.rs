@@ -76,20 +76,22 @@ pub async fn auto(context: &Context, message: &Message, words: &[String]) {
     if !admins.is_ok_and(|admins| admins.iter().any(|a| a.user.id == user.id)) {
         return say(context, message, "Only group admins can change /auto.").await;
     }
+    let place = message.chat.id.0.to_string();
     match words.first().map(String::as_str) {
         None | Some("off") => {
-            context.auto.remove(&message.chat.id);
+            context.auto.set(&place, None).await;
             say(context, message, "Auto-convert is off in this group.").await;
         }
         Some(_) => match Options::parse(words.iter().map(String::as_str)) {
-            Ok(_) => {
-                context.auto.insert(message.chat.id, words.to_vec());
+            Ok(options) => {
+                let kept = context.auto.set(&place, Some(&options)).await;
                 say(
                     context,
                     message,
                     &format!(
-                        "Auto-convert is on: images here become {}.",
-                        words.join(" ")
+                        "Auto-convert is on: images here become {}.{}",
+                        words.join(" "),
+                        crate::texts::until_restart(kept)
                     ),
                 )
                 .await;

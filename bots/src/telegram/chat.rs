@@ -176,7 +176,7 @@ async fn handle_message(context: &Context, message: &Message) {
         Ask::KeyboardOrQuiet => match (found, private) {
             (Some(media), true) => offer_keyboard(context, message, &media).await,
             (Some(media), false) => {
-                if let Some(words) = context.auto.get(&message.chat.id).map(|w| w.clone()) {
+                if let Some(words) = context.auto.words(&message.chat.id.0.to_string()).await {
                     convert(context, message, &[media], &words).await;
                 }
             }

@@ -21,6 +21,7 @@ use teloxide::prelude::*;
 use teloxide::types::{AllowedUpdate, BotCommand, ChatId, UpdateKind};
 use tokio::sync::mpsc;
 
+use crate::auto::AutoConvert;
 use crate::cooldown::Cooldown;
 
 /// What the adapter needs beyond the core.
@@ -57,7 +58,7 @@ struct Context {
     settings: Settings,
     username: String,
     /// Groups that asked for automatic conversion, and to what.
-    auto: dashmap::DashMap<ChatId, Vec<String>>,
+    auto: AutoConvert,
     pace: Cooldown<UserHash>,
 }
 
@@ -116,12 +117,13 @@ pub async fn run(
     }
     tracing::info!(webhook = hook.is_some(), "telegram bot connected");
     let pace = Cooldown::per_minute(settings.per_user_per_minute);
+    let auto = AutoConvert::new(core.clone(), pixdrop::Platform::Telegram);
     let context = Arc::new(Context {
         bot,
         core,
         settings,
         username,
-        auto: dashmap::DashMap::new(),
+        auto,
         pace,
     });
     let updates = async move {

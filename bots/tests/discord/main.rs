@@ -509,7 +509,18 @@ async fn result_over_the_upload_limit_becomes_a_link() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_auto_converts_drops_in_that_channel_only() {
-    let bot = Running::start().await;
+    let retention = pixdrop::history::Retention {
+        user_days: 365,
+        anonymous_days: 30,
+    };
+    let history = pixdrop::history::History::connect("sqlite::memory:", retention)
+        .await
+        .unwrap();
+    let bot = Running::start_with(Core {
+        history: Some(history),
+        ..core()
+    })
+    .await;
     let fake = &bot.fake;
     let mut auto = fake.slash_command(
         "auto",
@@ -524,6 +535,9 @@ async fn admin_auto_converts_drops_in_that_channel_only() {
         .await;
     let (_, answer) = callback_to(&calls, &auto).unwrap();
     assert!(answer.ok(), "{}", answer.summary());
+    let said = answer.json["data"]["content"].as_str().unwrap_or_default();
+    assert!(said.contains("Auto-convert is on"), "{said}");
+    assert!(!said.contains("restart"), "the setting was saved: {said}");
     fake.try_wait_for(
         |calls| {
             response_type(callback_to(calls, &auto).unwrap().1) != Some(5)

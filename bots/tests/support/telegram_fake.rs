@@ -121,6 +121,8 @@ struct State {
     callbacks: HashMap<String, bool>,
     failures: HashMap<String, VecDeque<FailWith>>,
     commands: Value,
+    /// Group chat id → the users who administer it (the first one owns it).
+    admins: HashMap<i64, Vec<i64>>,
 }
 
 impl State {
@@ -303,6 +305,7 @@ impl FakeTelegram {
                 callbacks: HashMap::new(),
                 failures: HashMap::new(),
                 commands: json!([]),
+                admins: HashMap::new(),
             }),
             changed: Notify::new(),
         });
@@ -333,6 +336,16 @@ impl FakeTelegram {
     }
 
     /// Makes `bytes` downloadable; returns (file_id, file_unique_id, size).
+    /// Makes `user_id` an administrator of the group `chat_id`.
+    pub fn add_admin(&self, chat_id: i64, user_id: i64) {
+        self.inner
+            .lock()
+            .admins
+            .entry(chat_id)
+            .or_default()
+            .push(user_id);
+    }
+
     pub fn add_file(&self, bytes: &[u8], ext: &str) -> (String, String, u64) {
         let mut state = self.inner.lock();
         let size = bytes.len() as u64;

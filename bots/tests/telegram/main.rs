@@ -51,7 +51,16 @@ impl Running {
 
     /// With `per_user_per_minute` conversions allowed per user.
     async fn start_paced(with_history: bool, per_user_per_minute: u32) -> Self {
-        let fake = FakeTelegram::start().await;
+        Self::start_on(
+            FakeTelegram::start().await,
+            core(with_history).await,
+            per_user_per_minute,
+        )
+        .await
+    }
+
+    /// On `fake` with `core`, as after a restart of the bot alone.
+    async fn start_on(fake: FakeTelegram, core: Core, per_user_per_minute: u32) -> Self {
         let settings = Settings {
             token: fake.token().to_string(),
             api_url: fake.api_url(),
@@ -62,7 +71,6 @@ impl Running {
             per_user_per_minute,
         };
         let (stop, stopped) = oneshot::channel::<()>();
-        let core = core(with_history).await;
         let task = tokio::spawn(telegram::run(settings, core, async move {
             let _ = stopped.await;
         }));
@@ -72,12 +80,18 @@ impl Running {
     }
 
     async fn stop(self) {
+        self.stop_keeping_fake().await;
+    }
+
+    /// Stops the bot and hands back its fake, which keeps its state.
+    async fn stop_keeping_fake(self) -> FakeTelegram {
         let _ = self.stop.send(());
         let ended = tokio::time::timeout(Duration::from_secs(5), self.task)
             .await
             .expect("run returns within 5 s of shutdown")
             .expect("run does not panic");
         assert_eq!(ended, Ok(()));
+        self.fake
     }
 
     /// Pushes `update` and returns the next `method` call the bot makes,
@@ -406,6 +420,56 @@ async fn in_groups_only_a_reply_addressed_to_the_bot_converts() {
         Some(photo_message),
     );
     bot.ignored(elsewhere).await;
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_auto_convert_is_for_admins_and_outlives_a_restart() {
+    let core = core(true).await;
+    let bot = Running::start_on(FakeTelegram::start().await, core.clone(), 600).await;
+    let fake = &bot.fake;
+    let admin = CHAT + 1;
+    fake.add_admin(GROUP, admin);
+    let refused = bot
+        .next(
+            "sendmessage",
+            fake.group_message_text(GROUP, CHAT, "/auto webp", None),
+        )
+        .await;
+    assert!(refused.text().contains("Only group admins"), "{refused}");
+    let on = bot
+        .next(
+            "sendmessage",
+            fake.group_message_text(GROUP, admin, "/auto webp", None),
+        )
+        .await;
+    assert!(on.text().contains("Auto-convert is on"), "{on}");
+    assert!(!on.text().contains("restart"), "saved: {on}");
+    let (photo, _, _) = fake.add_file(&jpeg(120, 90), "jpg");
+    let doc = bot
+        .next("senddocument", fake.group_photo(GROUP, CHAT, &photo, None))
+        .await;
+    assert_eq!(sniff(doc.file("document").expect("a document").1), "webp");
+
+    let fake = bot.stop_keeping_fake().await;
+    let bot = Running::start_on(fake, core, 600).await;
+    let fake = &bot.fake;
+    let (photo, _, _) = fake.add_file(&jpeg(120, 90), "jpg");
+    let doc = bot
+        .next("senddocument", fake.group_photo(GROUP, CHAT, &photo, None))
+        .await;
+    assert_eq!(sniff(doc.file("document").expect("a document").1), "webp");
+
+    let off = bot
+        .next(
+            "sendmessage",
+            fake.group_message_text(GROUP, admin, "/auto off", None),
+        )
+        .await;
+    assert!(off.text().contains("off"), "{off}");
+    let (photo, _, _) = fake.add_file(&jpeg(120, 90), "jpg");
+    bot.ignored(fake.group_photo(GROUP, CHAT, &photo, None))
+        .await;
     bot.stop().await;
 }
 

@@ -87,6 +87,22 @@ pub fn answer(state: &mut State, method: &str, f: &Fields, files: &Files) -> Ans
             }
         }
         "getfile" => get_file(state, f),
+        "getchatadministrators" => {
+            let chat = chat(state, f)?;
+            if chat["type"] == "private" {
+                return Err(ApiError::bad(
+                    "there are no administrators in the private chat",
+                ));
+            }
+            let id = chat["id"].as_i64().unwrap_or_default();
+            let admins = state.admins.get(&id).cloned().unwrap_or_default();
+            let members: Vec<Value> = admins
+                .iter()
+                .enumerate()
+                .map(|(index, user_id)| chat_member(*user_id, index == 0))
+                .collect();
+            Ok(json!(members))
+        }
         "sendmessage" => {
             let chat = chat(state, f)?;
             let text = text(f, "text", 4096, true)?;
@@ -113,6 +129,33 @@ pub fn answer(state: &mut State, method: &str, f: &Fields, files: &Files) -> Ans
         }
         _ => Err(ApiError::new(404, "Not Found")),
     }
+}
+
+/// A ChatMember as `getChatAdministrators` lists it: the owner, or an
+/// administrator with the usual rights.
+fn chat_member(user_id: i64, owner: bool) -> Value {
+    let user = super::updates::user(user_id);
+    if owner {
+        return json!({"status": "creator", "user": user, "is_anonymous": false});
+    }
+    json!({
+        "status": "administrator",
+        "user": user,
+        "can_be_edited": false,
+        "is_anonymous": false,
+        "can_manage_chat": true,
+        "can_delete_messages": true,
+        "can_manage_video_chats": true,
+        "can_restrict_members": true,
+        "can_promote_members": false,
+        "can_change_info": true,
+        "can_invite_users": true,
+        "can_post_stories": false,
+        "can_edit_stories": false,
+        "can_delete_stories": false,
+        "can_pin_messages": true,
+        "can_manage_topics": false,
+    })
 }
 
 fn string<'a>(f: &'a Fields, key: &str) -> Option<&'a str> {
