@@ -243,6 +243,18 @@ fn metadata_is_stripped_unless_kept() {
         "pixels were turned, so the tag says upright"
     );
     assert_eq!((info.width, info.height), (20, 40));
+
+    for words in ["webp keep-metadata", "webp lossless keep-metadata"] {
+        let kept = run(&jpeg, words).unwrap();
+        let info = pixdrop::info(&kept.bytes, &Limits::default()).unwrap();
+        assert!(info.exif_bytes.is_some(), "{words}: EXIF chunk read back");
+        assert_eq!(info.orientation, None, "{words}");
+        assert_eq!((info.width, info.height), (20, 40), "{words}");
+        assert_eq!(decode(&kept.bytes).dimensions(), (20, 40), "{words}");
+    }
+    let stripped = run(&jpeg, "webp").unwrap();
+    let info = pixdrop::info(&stripped.bytes, &Limits::default()).unwrap();
+    assert_eq!(info.exif_bytes, None);
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod ico;
 mod jpeg;
 mod pdf;
 mod png;
+mod riff;
 mod webp;
 
 use super::Format;
@@ -42,8 +43,22 @@ pub fn encode(frames: &[Frame], format: Format, settings: &Settings) -> Result<V
         Format::Png if frames.len() > 1 => png::encode_animation(frames),
         Format::Png => png::encode(first, settings),
         Format::Gif => gif::encode(frames),
-        Format::Webp if frames.len() > 1 => webp::encode_animation(frames, settings),
-        Format::Webp => webp::encode(first, settings),
+        Format::Webp => {
+            let webp = if frames.len() > 1 {
+                webp::encode_animation(frames, settings)?
+            } else {
+                webp::encode(first, settings)?
+            };
+            let size = (first.width(), first.height());
+            let alpha = first.color().has_alpha();
+            Ok(riff::with_metadata(
+                webp,
+                size,
+                alpha,
+                settings.icc,
+                settings.exif,
+            ))
+        }
         Format::Avif => basic::avif(first, settings),
         Format::Ico => ico::encode(first),
         Format::Pdf => pdf::encode(frames, settings),
