@@ -51,13 +51,22 @@ pub fn decode(bytes: &[u8], limits: &Limits, format: &str) -> Result<Decoded, Us
 /// AVIF through libheif's AV1 encoder (libaom: several times faster than
 /// rav1e at the same quality); `None` when this build or the installed
 /// libheif has no AV1 encoder, so the caller falls back.
+/// `metadata` is the ICC profile and EXIF to carry, when kept.
 #[cfg(pixdrop_heif)]
-pub fn encode_avif(image: &DynamicImage, quality: u8) -> Option<Vec<u8>> {
-    sys::encode_avif(image, quality)
+pub fn encode_avif(
+    image: &DynamicImage,
+    quality: u8,
+    metadata: (Option<&[u8]>, Option<&[u8]>),
+) -> Option<Vec<u8>> {
+    sys::encode_avif(image, quality, metadata)
 }
 
 #[cfg(not(pixdrop_heif))]
-pub fn encode_avif(_image: &DynamicImage, _quality: u8) -> Option<Vec<u8>> {
+pub fn encode_avif(
+    _image: &DynamicImage,
+    _quality: u8,
+    _metadata: (Option<&[u8]>, Option<&[u8]>),
+) -> Option<Vec<u8>> {
     None
 }
 
@@ -147,6 +156,18 @@ mod sys {
             channel: c_int,
             stride: *mut c_int,
         ) -> *mut u8;
+        fn heif_image_set_raw_color_profile(
+            image: *mut RawImage,
+            fourcc: *const c_char,
+            data: *const c_void,
+            size: usize,
+        ) -> HeifError;
+        fn heif_context_add_exif_metadata(
+            ctx: *mut RawContext,
+            handle: *const RawHandle,
+            data: *const c_void,
+            size: c_int,
+        ) -> HeifError;
         fn heif_context_encode_image(
             ctx: *mut RawContext,
             image: *const RawImage,
@@ -237,7 +258,11 @@ mod sys {
         }
     }
 
-    pub fn encode_avif(image: &image::DynamicImage, quality: u8) -> Option<Vec<u8>> {
+    pub fn encode_avif(
+        image: &image::DynamicImage,
+        quality: u8,
+        (icc, exif): (Option<&[u8]>, Option<&[u8]>),
+    ) -> Option<Vec<u8>> {
         init();
         let alpha = image.color().has_alpha();
         let pixels = if alpha {
@@ -301,6 +326,17 @@ mod sys {
                 std::ptr::copy_nonoverlapping(source.as_ptr(), plane.add(y * stride as usize), row);
             }
         }
+        if let Some(icc) = icc {
+            // SAFETY: libheif copies `icc.len()` bytes from a live slice.
+            unsafe {
+                heif_image_set_raw_color_profile(
+                    heif_image.0,
+                    c"prof".as_ptr(),
+                    icc.as_ptr().cast(),
+                    icc.len(),
+                )
+            };
+        }
         let mut handle = ptr::null_mut();
         // SAFETY: all pointers valid; the handle is released right after.
         let err = unsafe {
@@ -316,6 +352,14 @@ mod sys {
             return None;
         }
         if !handle.is_null() {
+            if let Some(exif) = exif
+                && let Ok(size) = c_int::try_from(exif.len())
+            {
+                // SAFETY: valid context and handle; libheif copies the bytes.
+                unsafe {
+                    heif_context_add_exif_metadata(context.raw, handle, exif.as_ptr().cast(), size)
+                };
+            }
             // SAFETY: returned by heif_context_encode_image, released once.
             unsafe { heif_image_handle_release(handle) };
         }

@@ -30,7 +30,8 @@ pub fn encode(image: &DynamicImage, format: Format) -> Result<Vec<u8>, UserError
 }
 
 pub fn avif(image: &DynamicImage, settings: &Settings) -> Result<Vec<u8>, UserError> {
-    if let Some(encoded) = crate::convert::heif::encode_avif(image, settings.quality) {
+    let metadata = (settings.icc, settings.exif);
+    if let Some(encoded) = crate::convert::heif::encode_avif(image, settings.quality, metadata) {
         return Ok(encoded);
     }
     let mut out = Vec::new();
