@@ -87,7 +87,7 @@ impl Endpoint {
             }),
             _ => Ok(json!({
                 "type": 4,
-                "data": { "content": "I can't handle that here.", "flags": EPHEMERAL },
+                "data": { "content": "Sorry, I couldn't answer that in time. Please try again.", "flags": EPHEMERAL },
             })),
         }
     }
