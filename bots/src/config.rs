@@ -158,7 +158,7 @@ impl Config {
         let on = |set: bool| if set { "on" } else { "off" };
         let scheme = |url: &str| url.split(':').next().unwrap_or("").to_string();
         format!(
-            "bind={} public_url={} retention={}s telegram={} ({}) discord={} ({}) store={} history={} signing_key={} max_memory={} limits={:?}",
+            "bind={} public_url={} retention={}s telegram={} ({}) discord={} ({}, gateway={}, http_interactions={}) store={} history={} signing_key={} max_memory={} limits={:?}",
             self.bind,
             self.public_url,
             self.retention.as_secs(),
@@ -166,6 +166,8 @@ impl Config {
             self.telegram_api_url,
             on(self.discord_token.is_some()),
             self.discord_api_url.as_deref().unwrap_or("discord.com"),
+            on(self.discord_gateway),
+            on(self.discord_public_key.is_some()),
             if self.redis_url.is_some() {
                 "redis"
             } else {
