@@ -54,6 +54,21 @@ fn core() -> Core {
     }
 }
 
+/// `core()` with a history in an in-memory SQLite database.
+async fn core_with_history() -> Core {
+    let retention = pixdrop::history::Retention {
+        user_days: 365,
+        anonymous_days: 30,
+    };
+    let history = pixdrop::history::History::connect("sqlite::memory:", retention)
+        .await
+        .unwrap();
+    Core {
+        history: Some(history),
+        ..core()
+    }
+}
+
 /// The adapter running against its own fake until `stop`.
 struct Running {
     fake: FakeDiscord,
@@ -509,18 +524,7 @@ async fn result_over_the_upload_limit_becomes_a_link() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_auto_converts_drops_in_that_channel_only() {
-    let retention = pixdrop::history::Retention {
-        user_days: 365,
-        anonymous_days: 30,
-    };
-    let history = pixdrop::history::History::connect("sqlite::memory:", retention)
-        .await
-        .unwrap();
-    let bot = Running::start_with(Core {
-        history: Some(history),
-        ..core()
-    })
-    .await;
+    let bot = Running::start_with(core_with_history().await).await;
     let fake = &bot.fake;
     let mut auto = fake.slash_command(
         "auto",
@@ -704,18 +708,7 @@ async fn answer_to(fake: &FakeDiscord, interaction: &Value) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn history_lists_conversions_and_forget_erases_them_after_confirming() {
-    let retention = pixdrop::history::Retention {
-        user_days: 365,
-        anonymous_days: 30,
-    };
-    let history = pixdrop::history::History::connect("sqlite::memory:", retention)
-        .await
-        .unwrap();
-    let bot = Running::start_with(Core {
-        history: Some(history),
-        ..core()
-    })
-    .await;
+    let bot = Running::start_with(core_with_history().await).await;
     let fake = &bot.fake;
     let slash = convert(fake, &png(40, 30), "webp", UPLOAD_LIMIT);
     fake.interact(&slash);
