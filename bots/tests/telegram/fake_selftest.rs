@@ -447,3 +447,29 @@ async fn bot_api_rules_are_enforced() {
     let (status, _) = raw(&fake, "noSuchMethod", json!({})).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_administrators_parse_as_teloxide_members() {
+    let fake = FakeTelegram::start().await;
+    let group = -1_001_234_567_890;
+    fake.push_update(fake.group_message_text(group, 11, "hello", None));
+    fake.add_admin(group, 11);
+    fake.add_admin(group, 22);
+    let admins = bot(&fake)
+        .get_chat_administrators(ChatId(group))
+        .await
+        .unwrap();
+    let ids: Vec<u64> = admins.iter().map(|a| a.user.id.0).collect();
+    assert_eq!(ids, [11, 22]);
+    assert!(admins[0].is_owner());
+    assert!(admins[1].is_administrator());
+
+    let unknown = bot(&fake).get_chat_administrators(ChatId(5_550_001)).await;
+    assert!(unknown.is_err(), "a chat the bot never saw: {unknown:?}");
+    fake.push_update(fake.private_text(5_550_001, 5_550_001, "hi"));
+    let private = bot(&fake).get_chat_administrators(ChatId(5_550_001)).await;
+    assert!(
+        private.is_err(),
+        "a private chat has no administrators: {private:?}"
+    );
+}
