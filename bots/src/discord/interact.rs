@@ -5,7 +5,7 @@
 //! ephemeral sentence.
 
 use pixdrop::history::UserHash;
-use pixdrop::{Job, Options, Platform, Reply, UserError};
+use pixdrop::{Format, Job, Options, Platform, Reply, UserError};
 use serenity::all::{
     ChannelId, CommandInteraction, CommandType, ComponentInteraction, ComponentInteractionDataKind,
     CreateActionRow, CreateAttachment, CreateInteractionResponse,
@@ -140,8 +140,9 @@ impl Batch {
 }
 
 /// Converts every image in `sources` for one request by `user`: one turn
-/// of the user's cooldown, then each image in order. Succeeds when at
-/// least one did; otherwise returns the last failure.
+/// of the user's cooldown, then each image in order, or all of them as the
+/// pages of one PDF. Succeeds when at least one did; otherwise returns the
+/// last failure.
 pub(super) async fn convert_all(
     bot: &Bot,
     words: &[String],
@@ -152,22 +153,31 @@ pub(super) async fn convert_all(
     let options = Options::parse(words.iter().map(String::as_str))?;
     let user = self::user(bot, user);
     bot.pace.admit(&user)?;
+    let job = |input, more| Job {
+        input,
+        more,
+        options: options.clone(),
+        platform: Platform::Discord,
+        received,
+        user: Some(user.clone()),
+    };
+    if options.to == Some(Format::Pdf) && sources.len() > 1 {
+        let mut pages = Vec::with_capacity(sources.len());
+        for source in sources {
+            pages.push(fetch::download(bot, source).await?);
+        }
+        let first = pages.remove(0);
+        let reply = bot.core.run(job(first, pages)).await?;
+        return Ok(Batch {
+            replies: vec![reply],
+            failure: None,
+        });
+    }
     let mut replies = Vec::new();
     let mut failure = None;
     for source in sources {
         let converted = match fetch::download(bot, source).await {
-            Ok(input) => {
-                bot.core
-                    .run(Job {
-                        input,
-                        more: Vec::new(),
-                        options: options.clone(),
-                        platform: Platform::Discord,
-                        received,
-                        user: Some(user.clone()),
-                    })
-                    .await
-            }
+            Ok(input) => bot.core.run(job(input, Vec::new())).await,
             Err(error) => Err(error),
         };
         match converted {

@@ -478,6 +478,41 @@ async fn context_menu_converts_an_image_embed_through_the_media_proxy() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn context_menu_pdf_of_several_images_is_one_document() {
+    let bot = Running::start().await;
+    let fake = &bot.fake;
+    let first = fake.add_attachment(&png(32, 24), "a.png", "image/png");
+    let second = fake.add_attachment(&png(24, 32), "b.png", "image/png");
+    let target = fake.message(CHANNEL_ID, vec![first, second], "");
+    let menu_request = fake.message_context(&target);
+    fake.interact(&menu_request);
+    let menu_answer = answer_to(fake, &menu_request).await;
+    let custom_id = selects(&menu_answer["data"])[0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let menu = fake.original(&menu_request).expect("the menu message");
+    let choice = fake.component(&custom_id, vec!["pdf"], &menu);
+    fake.interact(&choice);
+    let delivered = |calls: &[Call]| {
+        follow_ups(calls, &choice)
+            .iter()
+            .any(|(_, c)| c.ok() && !c.files.is_empty())
+    };
+    let calls = fake.wait_for(delivered, REPLY).await;
+    let (_, result) = follow_ups(&calls, &choice)
+        .into_iter()
+        .find(|(_, c)| c.ok())
+        .unwrap();
+    assert_eq!(result.files.len(), 1, "one document: {}", result.summary());
+    let (_, name, bytes) = &result.files[0];
+    assert!(result_name(name, "pdf"), "{name}");
+    let pages = bytes.windows(12).filter(|w| w == b"/Type /Page ").count();
+    assert_eq!(pages, 2);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn context_menu_on_a_message_without_images_says_so() {
     let bot = Running::start().await;
     let fake = &bot.fake;
