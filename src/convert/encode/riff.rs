@@ -40,8 +40,8 @@ fn put(out: &mut Vec<u8>, fourcc: &[u8; 4], payload: &[u8]) {
 fn vp8x(flags: u8, width: u32, height: u32) -> [u8; 10] {
     let mut payload = [0u8; 10];
     payload[0] = flags;
-    payload[4..7].copy_from_slice(&(width - 1).to_le_bytes()[..3]);
-    payload[7..10].copy_from_slice(&(height - 1).to_le_bytes()[..3]);
+    payload[4..7].copy_from_slice(&width.saturating_sub(1).to_le_bytes()[..3]);
+    payload[7..10].copy_from_slice(&height.saturating_sub(1).to_le_bytes()[..3]);
     payload
 }
 
