@@ -6,7 +6,8 @@
 //!
 //! One schema on SQLite (the embedded default) and PostgreSQL; `purge`
 //! drops records past their retention; users can list, export, pause and
-//! erase their own.
+//! erase their own. Admins' auto-convert settings live here too, under a
+//! keyed hash of the chat or channel, never its id.
 
 mod db;
 mod record;
