@@ -1,10 +1,10 @@
 //! What the bots say, in one place so every front end says it the same way:
-//! help, the privacy promise, the format list, and the one-line summary of a
-//! finished conversion. Plain text, no markup to get wrong.
+//! help, the privacy promise, the format list, what `/info` found, and the
+//! one-line summary of a finished conversion. Plain text, no markup to get wrong.
 
 use std::time::Duration;
 
-use pixdrop::convert::Format;
+use pixdrop::convert::{Format, Info};
 use pixdrop::history::Record;
 use pixdrop::{ByteSize, Reply};
 
@@ -119,6 +119,37 @@ pub fn history(records: &[Record]) -> String {
     text
 }
 
+/// What `/info` says about an image: format, size, bytes, frames, and the
+/// metadata it carries (which conversion removes unless asked to keep it).
+pub fn described(info: &Info) -> String {
+    let mut text = format!(
+        "{} · {}×{} · {}",
+        info.format.name().to_uppercase(),
+        info.width,
+        info.height,
+        ByteSize(info.bytes)
+    );
+    if info.frames > 1 {
+        text.push_str(&format!(" · {} frames", info.frames));
+    }
+    let mut metadata = Vec::new();
+    if info.exif_bytes.is_some() {
+        metadata.push("EXIF (camera details, maybe location)");
+    }
+    if info.icc_bytes.is_some() {
+        metadata.push("a colour profile");
+    }
+    if metadata.is_empty() {
+        text.push_str("\nNo metadata.");
+    } else {
+        text.push_str(&format!(
+            "\nCarries {}; I remove it when converting unless you add keep-metadata.",
+            metadata.join(" and ")
+        ));
+    }
+    text
+}
+
 /// Added to an `/auto` confirmation when the setting could not be saved.
 pub fn until_restart(kept: bool) -> &'static str {
     if kept {
@@ -137,6 +168,35 @@ mod tests {
         assert_eq!(clock(0), "00:00");
         assert_eq!(clock(14 * 3600 + 5 * 60 + 59), "14:05");
         assert_eq!(clock(86_400 + 61), "00:01");
+    }
+
+    #[test]
+    fn described_names_size_frames_and_what_metadata_conversion_removes() {
+        let mut info = Info {
+            format: Format::Gif,
+            width: 640,
+            height: 480,
+            frames: 12,
+            bytes: 250_000,
+            color: "rgba8".into(),
+            icc_bytes: None,
+            exif_bytes: None,
+            orientation: None,
+        };
+        let plain = described(&info);
+        assert!(
+            plain.starts_with("GIF · 640×480 · 250 KB · 12 frames"),
+            "{plain}"
+        );
+        assert!(plain.ends_with("No metadata."), "{plain}");
+        info.exif_bytes = Some(900);
+        info.icc_bytes = Some(3000);
+        let carrying = described(&info);
+        assert!(
+            carrying.contains("EXIF") && carrying.contains("colour profile"),
+            "{carrying}"
+        );
+        assert!(carrying.contains("keep-metadata"), "{carrying}");
     }
 
     #[test]

@@ -245,24 +245,7 @@ async fn info(bot: &Bot, to: &Responder, command: &CommandInteraction) {
         Err(error) => Err(error),
     };
     let text = match described {
-        Ok(info) => format!(
-            "{} · {}×{} · {} frame(s) · {}{}{}",
-            info.format.name().to_uppercase(),
-            info.width,
-            info.height,
-            info.frames,
-            pixdrop::ByteSize(info.bytes),
-            if info.exif_bytes.is_some() {
-                " · EXIF"
-            } else {
-                ""
-            },
-            if info.icc_bytes.is_some() {
-                " · colour profile"
-            } else {
-                ""
-            },
-        ),
+        Ok(info) => texts::described(&info),
         Err(error) => error.to_string(),
     };
     let _ = retrying(|| {

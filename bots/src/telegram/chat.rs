@@ -307,31 +307,7 @@ async fn info(context: &Context, message: &Message, media: &Media) {
         .await;
     match found {
         Ok(info) => {
-            let mut text = format!(
-                "{} · {}×{} · {}",
-                info.format.name().to_uppercase(),
-                info.width,
-                info.height,
-                pixdrop::ByteSize(info.bytes)
-            );
-            if info.frames > 1 {
-                text.push_str(&format!(" · {} frames", info.frames));
-            }
-            let mut metadata = Vec::new();
-            if info.exif_bytes.is_some() {
-                metadata.push("EXIF (camera details, maybe location)");
-            }
-            if info.icc_bytes.is_some() {
-                metadata.push("a colour profile");
-            }
-            if metadata.is_empty() {
-                text.push_str("\nNo metadata.");
-            } else {
-                text.push_str(&format!(
-                    "\nCarries {}; I remove it when converting unless you add keep-metadata.",
-                    metadata.join(" and ")
-                ));
-            }
+            let text = texts::described(&info);
             say(context, message, &text).await;
         }
         Err(error) => fail(context, message, &error).await,

@@ -513,6 +513,37 @@ async fn context_menu_pdf_of_several_images_is_one_document() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn info_describes_the_image_only_to_the_user() {
+    let bot = Running::start().await;
+    let fake = &bot.fake;
+    let image = fake.add_attachment(&png(40, 30), "what.png", "image/png");
+    let ask = fake.slash_command(
+        "info",
+        vec![attachment_option("image", &image)],
+        vec![image],
+        UPLOAD_LIMIT,
+    );
+    fake.interact(&ask);
+    let deferred = answer_to(fake, &ask).await;
+    assert_eq!(deferred["type"].as_u64(), Some(5));
+    assert_eq!(deferred["data"]["flags"].as_u64(), Some(64), "ephemeral");
+    let edited = |calls: &[Call]| {
+        original_calls(calls, &ask, "PATCH")
+            .iter()
+            .any(|(_, c)| c.ok() && c.content().contains("40×30"))
+    };
+    let calls = fake.wait_for(edited, REPLY).await;
+    let (_, edit) = original_calls(&calls, &ask, "PATCH").pop().unwrap();
+    assert!(
+        edit.content().starts_with("PNG · 40×30"),
+        "{}",
+        edit.content()
+    );
+    assert!(edit.content().contains("No metadata"), "{}", edit.content());
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn context_menu_on_a_message_without_images_says_so() {
     let bot = Running::start().await;
     let fake = &bot.fake;

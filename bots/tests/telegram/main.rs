@@ -424,6 +424,18 @@ async fn in_groups_only_a_reply_addressed_to_the_bot_converts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn info_as_a_caption_describes_the_image() {
+    let bot = Running::start(false).await;
+    let fake = &bot.fake;
+    let (file, _, _) = fake.add_file(&png(64, 48), "png");
+    let update = fake.private_document(CHAT, CHAT, &file, Some("/info"));
+    let answer = bot.next("sendmessage", update).await;
+    assert!(answer.text().starts_with("PNG · 64×48"), "{answer}");
+    assert!(answer.text().contains("No metadata"), "{answer}");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn group_auto_convert_is_for_admins_and_outlives_a_restart() {
     let core = core(true).await;
     let bot = Running::start_on(FakeTelegram::start().await, core.clone(), 600).await;
