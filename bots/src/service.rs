@@ -118,8 +118,10 @@ pub async fn run(config: Config) -> Result<(), String> {
         if config.discord_gateway {
             bots.spawn(discord::connect(bot, stopped()));
         } else {
-            bot.register_commands().await?;
             tracing::info!("discord interactions over HTTP only (no gateway)");
+            if let Err(error) = bot.register_commands().await {
+                tracing::error!("{error}; commands registered before still work");
+            }
         }
     }
     let state = AppState {
