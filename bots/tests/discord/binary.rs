@@ -4,13 +4,12 @@
 //! a converted file, and stops cleanly on SIGTERM; and the same binary with
 //! `DISCORD_PUBLIC_KEY` and no gateway takes signed interactions over HTTP.
 
-use crate::{discord_fake, png, support};
+use crate::{convert, discord_fake, png, support};
 
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use discord_fake::payloads::{attachment_option, string_option};
 use discord_fake::{Call, FakeDiscord};
 use support::server::Stopper;
 
@@ -85,16 +84,7 @@ async fn the_binary_answers_a_slash_command_through_the_fake() {
     let child = spawn(&fake, free_port(), &workdir, &[]);
     fake.wait_until_ready(Duration::from_secs(30)).await;
     registered(&fake).await;
-    let image = fake.add_attachment(&png(64, 48), "photo.png", "image/png");
-    let slash = fake.slash_command(
-        "convert",
-        vec![
-            attachment_option("image", &image),
-            string_option("format", "jpeg"),
-        ],
-        vec![image],
-        8 << 20,
-    );
+    let slash = convert(&fake, &png(64, 48), "jpeg", 8 << 20);
     fake.interact(&slash);
     let edit = edited_with_a_file(&fake).await;
     let (_, name, bytes) = &edit.files[0];
@@ -120,16 +110,7 @@ async fn the_binary_takes_signed_interactions_over_http_without_a_gateway() {
     let pong = fake.deliver(&endpoint, &fake.ping()).await;
     assert_eq!((pong.status, pong.answer["type"].as_u64()), (200, Some(1)));
 
-    let image = fake.add_attachment(&png(64, 48), "photo.png", "image/png");
-    let slash = fake.slash_command(
-        "convert",
-        vec![
-            attachment_option("image", &image),
-            string_option("format", "png"),
-        ],
-        vec![image],
-        8 << 20,
-    );
+    let slash = convert(&fake, &png(64, 48), "png", 8 << 20);
     let deferred = fake.deliver(&endpoint, &slash).await;
     assert_eq!(deferred.answer["type"].as_u64(), Some(5), "{:?}", deferred);
     assert_eq!(deferred.rejected, None);

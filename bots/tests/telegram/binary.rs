@@ -3,25 +3,16 @@
 //! loopback fake from outside the test process, answers a caption command
 //! with a document, and stops cleanly on SIGTERM.
 
-use crate::support;
+use crate::{jpeg, support};
 
-use std::io::Cursor;
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use image::{ImageFormat, Rgb, RgbImage};
 use support::server::Stopper;
 use support::telegram_fake::FakeTelegram;
 
 const CHAT: i64 = 7001;
-
-fn jpeg() -> Vec<u8> {
-    let image = RgbImage::from_fn(160, 120, |x, y| Rgb([(x * 2) as u8, (y * 2) as u8, 90]));
-    let mut out = Cursor::new(Vec::new());
-    image.write_to(&mut out, ImageFormat::Jpeg).unwrap();
-    out.into_inner()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_answers_a_caption_command_through_the_bot_api() {
@@ -48,7 +39,7 @@ async fn the_binary_answers_a_caption_command_through_the_bot_api() {
             .spawn()
             .unwrap(),
     );
-    let (photo, _, _) = fake.add_file(&jpeg(), "jpg");
+    let (photo, _, _) = fake.add_file(&jpeg(160, 120), "jpg");
     fake.push_update(fake.private_photo(CHAT, CHAT, &photo, Some("/convert png")));
     let calls = fake
         .wait_for(

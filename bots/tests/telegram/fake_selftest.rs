@@ -5,12 +5,10 @@
 //! the Bot API's own refusals. If this fails, the adapter's tests prove
 //! nothing.
 
-use crate::support;
+use crate::{jpeg, png, support};
 
-use std::io::Cursor;
 use std::time::{Duration, Instant};
 
-use image::{ImageFormat, Rgb, RgbImage};
 use serde_json::{Value, json};
 use support::telegram_fake::{BOT_USERNAME, FailWith, FakeTelegram};
 use teloxide::net::Download;
@@ -23,22 +21,6 @@ use teloxide::{ApiError, RequestError};
 
 const CHAT: i64 = 4242;
 const GROUP: i64 = -1_001_234_567_890;
-
-fn jpeg(width: u32, height: u32) -> Vec<u8> {
-    let image = RgbImage::from_fn(width, height, |x, y| {
-        Rgb([(x % 256) as u8, (y % 256) as u8, 90])
-    });
-    let mut out = Cursor::new(Vec::new());
-    image.write_to(&mut out, ImageFormat::Jpeg).unwrap();
-    out.into_inner()
-}
-
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let image = RgbImage::from_pixel(width, height, Rgb([200, 40, 40]));
-    let mut out = Cursor::new(Vec::new());
-    image.write_to(&mut out, ImageFormat::Png).unwrap();
-    out.into_inner()
-}
 
 fn bot(fake: &FakeTelegram) -> Bot {
     Bot::new(fake.token()).set_api_url(fake.api_url().parse().unwrap())
