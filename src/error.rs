@@ -54,8 +54,44 @@ pub enum UserError {
     )]
     Timeout { seconds: u64 },
 
-    #[error("I'm busy with other images right now. Try again in a minute.")]
-    Busy,
+    #[error("So many images are waiting that yours would take too long. Try again in {seconds} s.")]
+    Busy { seconds: u64 },
+
+    #[error(
+        "The result would be {width}x{height} pixels{frames_note}; the limit is {limit} megapixels. Ask for a smaller size."
+    )]
+    ResultTooManyPixels {
+        width: u64,
+        height: u64,
+        frames_note: String,
+        limit: u64,
+    },
+
+    #[error(
+        "The result would be about {size} before compression; the limit is {limit}. Ask for a smaller size or another format."
+    )]
+    ResultTooLarge { size: ByteSize, limit: ByteSize },
+
+    #[error(
+        "Those {images} images come to more than {limit} megapixels together, the most one PDF may hold. Send fewer or smaller images."
+    )]
+    AlbumTooLarge { images: u64, limit: u64 },
+
+    #[error(
+        "You already have as many results waiting in my memory as one person may. Try again in {seconds} s, when older ones are gone."
+    )]
+    ShareFull { seconds: u64 },
+
+    #[error("I can't reach my storage right now. Try again in {seconds} s.")]
+    Unavailable { seconds: u64 },
+
+    #[error("Your file stopped arriving before it was complete. Please send it again.")]
+    DownloadStalled,
+
+    #[error(
+        "That image is no longer in my memory (everything is deleted within the hour). Please send it again."
+    )]
+    Gone,
 
     #[error("You're sending images faster than I can take them. Try again in {seconds} s.")]
     RateLimited { seconds: u64 },
@@ -78,9 +114,27 @@ impl UserError {
             Self::BadOptions { .. } => "bad-options",
             Self::TargetUnreachable { .. } => "target-unreachable",
             Self::Timeout { .. } => "timeout",
-            Self::Busy => "busy",
+            Self::Busy { .. } => "busy",
+            Self::ResultTooManyPixels { .. } => "result-too-many-pixels",
+            Self::ResultTooLarge { .. } => "result-too-large",
+            Self::AlbumTooLarge { .. } => "album-too-large",
+            Self::ShareFull { .. } => "share-full",
+            Self::Unavailable { .. } => "unavailable",
+            Self::DownloadStalled => "download-stalled",
+            Self::Gone => "gone",
             Self::RateLimited { .. } => "rate-limited",
             Self::Internal { .. } => "internal",
+        }
+    }
+
+    /// Seconds a client should wait before trying again, where that is known.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::Busy { seconds }
+            | Self::RateLimited { seconds }
+            | Self::ShareFull { seconds }
+            | Self::Unavailable { seconds } => Some(*seconds),
+            _ => None,
         }
     }
 
@@ -101,7 +155,10 @@ impl UserError {
     pub fn is_users(&self) -> bool {
         !matches!(
             self,
-            Self::Internal { .. } | Self::Busy | Self::Timeout { .. }
+            Self::Internal { .. }
+                | Self::Busy { .. }
+                | Self::Timeout { .. }
+                | Self::Unavailable { .. }
         )
     }
 }

@@ -11,13 +11,13 @@ use tokio::time::Instant;
 
 use crate::Format;
 use crate::UserError;
-use crate::convert::{self, InputSummary, Note};
+use crate::convert::{self, Cost, InputSummary, Note};
 use crate::history::{History, Outcome, Record, Settings, UserHash, UserHasher, now_minute};
 use crate::limits::Limits;
 use crate::links::Signer;
 use crate::options::Options;
-use crate::pool::Pool;
-use crate::store::{FileId, Store};
+use crate::pool::{Client, Pool};
+use crate::store::{FileId, Lookup, Store, unix_now};
 
 /// Which front end a job came through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +39,9 @@ pub struct Job {
     pub received: Instant,
     /// Who asked, hashed; `None` for anonymous web and CLI use.
     pub user: Option<UserHash>,
+    /// Whose line the job waits in and whose share of the store its result
+    /// counts against: an address on the web, the user on the chats.
+    pub client: Client,
 }
 
 impl Platform {
@@ -137,6 +140,104 @@ impl Core {
         result
     }
 
+    /// Holds `input` (which arrived at `received`) for a choice made later,
+    /// such as a button under the image; its deadline is set now.
+    pub async fn hold(
+        &self,
+        input: Bytes,
+        received: Instant,
+        client: Client,
+    ) -> Result<FileId, UserError> {
+        self.limits.check_input_bytes(input.len() as u64)?;
+        let format = convert::readable_format(&input)?;
+        let remaining = self.remaining(received)?;
+        let exact = Bytes::copy_from_slice(&input);
+        let (id, _) = self.store.put(exact, format, remaining, client).await?;
+        Ok(id)
+    }
+
+    /// Converts an input held by `hold`. The result is gone when the input
+    /// would have been, never later.
+    pub async fn run_held(
+        &self,
+        id: FileId,
+        options: Options,
+        platform: Platform,
+        user: Option<UserHash>,
+        client: Client,
+    ) -> Result<Reply, UserError> {
+        let Lookup::Found(held) = self.store.get(id).await? else {
+            return Err(UserError::Gone);
+        };
+        let left = Duration::from_secs(held.expires_at.saturating_sub(unix_now()));
+        let received = Instant::now()
+            .checked_sub(self.retention.saturating_sub(left))
+            .unwrap_or_else(Instant::now);
+        self.run(Job {
+            input: held.bytes,
+            more: Vec::new(),
+            options,
+            platform,
+            received,
+            user,
+            client,
+        })
+        .await
+    }
+
+    /// What `bytes` is (format, size, frames, metadata), decoded on the pool.
+    pub async fn describe(&self, bytes: Bytes, client: Client) -> Result<convert::Info, UserError> {
+        let limits = self.limits;
+        let cost = self.price(vec![bytes.clone()], Options::default()).await?;
+        self.pool
+            .run(client, cost, move || convert::info(&bytes, &limits))
+            .await
+    }
+
+    fn remaining(&self, received: Instant) -> Result<Duration, UserError> {
+        let remaining = self.retention.saturating_sub(received.elapsed());
+        if remaining.is_zero() {
+            return Err(UserError::Timeout {
+                seconds: self.retention.as_secs(),
+            });
+        }
+        Ok(remaining)
+    }
+
+    /// Prices a job from its inputs' headers, refusing it when the result
+    /// would be absurd. Headers are read off the async threads.
+    async fn price(&self, inputs: Vec<Bytes>, options: Options) -> Result<Cost, UserError> {
+        let limits = self.limits;
+        tokio::task::spawn_blocking(move || {
+            let mut total = Cost::unknown(0);
+            let mut pixels = 0u64;
+            for bytes in &inputs {
+                let cost = match convert::probe(bytes, &limits) {
+                    Ok(header) => {
+                        pixels = pixels.saturating_add(
+                            u64::from(header.width)
+                                * u64::from(header.height)
+                                * u64::from(header.frames),
+                        );
+                        convert::plan(&header, bytes.len() as u64, &options, &limits)?
+                    }
+                    Err(UserError::Corrupt { .. }) => Cost::unknown(bytes.len() as u64),
+                    Err(error) => return Err(error),
+                };
+                total = total.plus(cost);
+            }
+            if inputs.len() > 1 && pixels > limits.max_pixels {
+                return Err(UserError::AlbumTooLarge {
+                    images: inputs.len() as u64,
+                    limit: limits.max_pixels.div_ceil(1_000_000),
+                });
+            }
+            Ok(total)
+        })
+        .await
+        .map_err(UserError::internal)?
+    }
+
     async fn convert_and_hold(&self, job: Job) -> Result<Reply, UserError> {
         self.limits.check_input_bytes(job.input.len() as u64)?;
         let limits = self.limits;
@@ -145,11 +246,16 @@ impl Core {
             more,
             options,
             received,
+            client,
             ..
         } = job;
+        let inputs = std::iter::once(input.clone())
+            .chain(more.iter().cloned())
+            .collect();
+        let cost = self.price(inputs, options.clone()).await?;
         let output = self
             .pool
-            .run(move || {
+            .run(client, cost, move || {
                 if more.is_empty() {
                     return convert::convert(&input, &options, &limits);
                 }
@@ -159,16 +265,13 @@ impl Core {
                 convert::pdf_of(&all, &options, &limits)
             })
             .await?;
-        let remaining = self.retention.saturating_sub(received.elapsed());
-        if remaining.is_zero() {
-            return Err(UserError::Timeout {
-                seconds: self.retention.as_secs(),
-            });
-        }
-        let bytes = Bytes::from(output.bytes);
+        let remaining = self.remaining(received)?;
+        let mut exact = output.bytes;
+        exact.shrink_to_fit();
+        let bytes = Bytes::from(exact);
         let (id, expires_at) = self
             .store
-            .put(bytes.clone(), output.format, remaining)
+            .put(bytes.clone(), output.format, remaining, client)
             .await?;
         Ok(Reply {
             id,

@@ -7,12 +7,19 @@ use std::time::{Duration, Instant};
 use crate::UserError;
 use crate::size::ByteSize;
 
+/// 256 MiB: a 64-megapixel RGBA image, or 48 megapixels of 16-bit RGB.
+/// Nothing a chat or a browser can use is bigger.
+pub const DEFAULT_MAX_OUTPUT_BYTES: u64 = 256 << 20;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     pub max_input_bytes: u64,
     /// Width × height, times frames for animations.
     pub max_pixels: u64,
     pub max_frames: u64,
+    /// Largest result, uncompressed, a conversion may make; checked on the
+    /// planned size before any pixels are decoded or resized.
+    pub max_output_bytes: u64,
     /// Wall time one conversion may take, checked between pipeline steps.
     pub time_budget: Duration,
 }
@@ -23,6 +30,7 @@ impl Default for Limits {
             max_input_bytes: 52_428_800,
             max_pixels: 64_000_000,
             max_frames: 1_000,
+            max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES,
             time_budget: Duration::from_secs(60),
         }
     }

@@ -12,6 +12,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use pixdrop::UserError;
 use pixdrop::convert::Format;
+use pixdrop::pool::Client;
 use pixdrop::store::{Backend, FileId, Lookup, MemoryStore, RedisStore};
 
 const RETENTION: Duration = Duration::from_secs(2);
@@ -22,6 +23,7 @@ async fn expiry_is_checked_on_read<B: Backend>(store: &B, wait: impl AsyncFn(Dur
             Bytes::from_static(b"abc"),
             Format::Png,
             Duration::from_secs(3600),
+            Client::ANONYMOUS,
         )
         .await
         .unwrap();
@@ -43,7 +45,12 @@ async fn expiry_is_checked_on_read<B: Backend>(store: &B, wait: impl AsyncFn(Dur
 
 async fn removal_is_gone_not_never<B: Backend>(store: &B) {
     let (id, _) = store
-        .put(Bytes::from_static(b"x"), Format::Gif, RETENTION)
+        .put(
+            Bytes::from_static(b"x"),
+            Format::Gif,
+            RETENTION,
+            Client::ANONYMOUS,
+        )
         .await
         .unwrap();
     store.remove(id).await.unwrap();
@@ -57,7 +64,7 @@ async fn many_tasks_at_once<B: Backend + 'static>(store: Arc<B>) {
             tokio::spawn(async move {
                 let bytes = Bytes::from(vec![i; 1000]);
                 let (id, _) = store
-                    .put(bytes.clone(), Format::Webp, RETENTION)
+                    .put(bytes.clone(), Format::Webp, RETENTION, Client::ANONYMOUS)
                     .await
                     .unwrap();
                 match store.get(id).await.unwrap() {
@@ -96,7 +103,12 @@ async fn the_sweeper_frees_memory_at_the_deadline_without_a_read() {
     let store = Arc::new(memory(1 << 20));
     let sweeper = pixdrop::store::memory::spawn_sweeper(store.clone(), Duration::from_secs(3600));
     store
-        .put(Bytes::from(vec![0; 500]), Format::Png, RETENTION)
+        .put(
+            Bytes::from(vec![0; 500]),
+            Format::Png,
+            RETENTION,
+            Client::ANONYMOUS,
+        )
         .await
         .unwrap();
     tokio::time::sleep(RETENTION - Duration::from_millis(1)).await;
@@ -112,16 +124,52 @@ async fn the_sweeper_frees_memory_at_the_deadline_without_a_read() {
 }
 
 #[tokio::test]
-async fn memory_cap_refuses_instead_of_evicting() {
-    let store = memory(1_000);
-    let (first, _) = store
-        .put(Bytes::from(vec![1; 600]), Format::Png, RETENTION)
+async fn one_client_may_hold_only_a_share_of_the_store() {
+    let store = memory(8_000);
+    let greedy = Client::of("greedy");
+    store
+        .put(Bytes::from(vec![1; 900]), Format::Png, RETENTION, greedy)
         .await
         .unwrap();
     let refused = store
-        .put(Bytes::from(vec![2; 600]), Format::Png, RETENTION)
+        .put(Bytes::from(vec![2; 200]), Format::Png, RETENTION, greedy)
         .await;
-    assert_eq!(refused, Err(UserError::Busy));
+    assert!(
+        matches!(refused, Err(UserError::ShareFull { seconds: 1..=3 })),
+        "{refused:?}"
+    );
+    store
+        .put(
+            Bytes::from(vec![3; 900]),
+            Format::Png,
+            RETENTION,
+            Client::of("other"),
+        )
+        .await
+        .expect("another client still has room");
+}
+
+#[tokio::test]
+async fn memory_cap_refuses_instead_of_evicting() {
+    let store = memory(1_000);
+    let (first, _) = store
+        .put(
+            Bytes::from(vec![1; 600]),
+            Format::Png,
+            RETENTION,
+            Client::ANONYMOUS,
+        )
+        .await
+        .unwrap();
+    let refused = store
+        .put(
+            Bytes::from(vec![2; 600]),
+            Format::Png,
+            RETENTION,
+            Client::ANONYMOUS,
+        )
+        .await;
+    assert_eq!(refused, Err(UserError::Busy { seconds: 60 }));
     assert!(
         matches!(store.get(first).await.unwrap(), Lookup::Found(_)),
         "nobody's result was evicted"
@@ -130,7 +178,12 @@ async fn memory_cap_refuses_instead_of_evicting() {
     store.remove(first).await.unwrap();
     assert!(
         store
-            .put(Bytes::from(vec![2; 600]), Format::Png, RETENTION)
+            .put(
+                Bytes::from(vec![2; 600]),
+                Format::Png,
+                RETENTION,
+                Client::ANONYMOUS
+            )
             .await
             .is_ok()
     );
@@ -181,12 +234,55 @@ async fn redis_memory_cap_refuses_instead_of_evicting() {
         .await
         .unwrap();
     let (first, _) = store
-        .put(Bytes::from(vec![1; 2_000_000]), Format::Png, RETENTION)
+        .put(
+            Bytes::from(vec![1; 2_000_000]),
+            Format::Png,
+            RETENTION,
+            Client::ANONYMOUS,
+        )
         .await
         .unwrap();
     let refused = store
-        .put(Bytes::from(vec![2; 2_000_000]), Format::Png, RETENTION)
+        .put(
+            Bytes::from(vec![2; 2_000_000]),
+            Format::Png,
+            RETENTION,
+            Client::ANONYMOUS,
+        )
         .await;
-    assert_eq!(refused, Err(UserError::Busy));
+    assert_eq!(refused, Err(UserError::Busy { seconds: 60 }));
     assert!(matches!(store.get(first).await.unwrap(), Lookup::Found(_)));
+}
+
+#[tokio::test]
+async fn a_redis_outage_is_unavailable_and_recovers_without_a_restart() {
+    let Some(mut server) = support::RedisServer::start_own() else {
+        return;
+    };
+    let store = RedisStore::connect(&server.url, "outage", u64::MAX, RETENTION)
+        .await
+        .unwrap();
+    let put = async |store: &RedisStore| {
+        store
+            .put(
+                Bytes::from_static(b"x"),
+                Format::Png,
+                RETENTION,
+                Client::ANONYMOUS,
+            )
+            .await
+    };
+    put(&store).await.unwrap();
+    server.stop();
+    let refused = put(&store).await;
+    assert!(
+        matches!(refused, Err(UserError::Unavailable { seconds: 1.. })),
+        "{refused:?}"
+    );
+    server.restart();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while put(&store).await.is_err() {
+        assert!(tokio::time::Instant::now() < deadline, "never reconnected");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }

@@ -38,7 +38,10 @@ pub struct Config {
     pub retention: Duration,
     pub signing_key: Option<Secret>,
     pub limits: Limits,
+    /// Budget for held bytes plus conversions in progress.
     pub max_memory: u64,
+    /// Longest a conversion may wait for its turn before it is refused.
+    pub max_wait: Duration,
     pub database_url: String,
     pub redis_url: Option<Secret>,
     /// Conversions per minute one client address may start on the web API.
@@ -85,6 +88,7 @@ impl Config {
             max_input_bytes: parse(&get, "PIXDROP_MAX_INPUT_BYTES", "52428800", byte_count)?,
             max_pixels: parse(&get, "PIXDROP_MAX_PIXELS", "64000000", count)?,
             max_frames: parse(&get, "PIXDROP_MAX_FRAMES", "1000", count)?,
+            max_output_bytes: parse(&get, "PIXDROP_MAX_OUTPUT_BYTES", "256MiB", byte_count)?,
             time_budget: parse(&get, "PIXDROP_TIME_BUDGET", "60s", duration)?,
         };
         let retention = parse(&get, "PIXDROP_RETENTION", "1h", duration)?;
@@ -138,6 +142,7 @@ impl Config {
             signing_key: get("PIXDROP_SIGNING_KEY").map(Secret),
             limits,
             max_memory: parse(&get, "PIXDROP_MAX_MEMORY", "1073741824", byte_count)?,
+            max_wait: parse(&get, "PIXDROP_MAX_WAIT", "60s", duration)?,
             database_url: get("DATABASE_URL").unwrap_or_else(|| "sqlite://pixdrop.db".into()),
             redis_url: get("REDIS_URL").map(Secret),
             rate_per_minute: parse(&get, "PIXDROP_RATE_LIMIT", "60", count)?

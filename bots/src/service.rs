@@ -50,9 +50,13 @@ pub async fn core(config: &Config) -> Result<Core, String> {
             pixdrop::store::FileId::random().to_string().into_bytes()
         }
     };
+    let held = store.clone();
+    let pool = Pool::for_this_machine()
+        .with_max_wait(config.max_wait)
+        .with_budget(config.max_memory, move || held.held_bytes());
     Ok(Core {
         store,
-        pool: Pool::for_this_machine(),
+        pool,
         limits: config.limits,
         signer: Signer::new(key, &config.public_url),
         retention: config.retention,

@@ -43,7 +43,7 @@ fn state(public_url: &str) -> AppState {
     AppState {
         core: Core {
             store: Store::Memory(Arc::new(MemoryStore::new(64 << 20, retention))),
-            pool: Pool::new(2, 8),
+            pool: Pool::new(2),
             limits: Limits::default(),
             signer: Signer::new(None, public_url),
             retention,

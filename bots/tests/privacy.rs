@@ -84,7 +84,7 @@ async fn nothing_identifying_reaches_the_database_or_the_logs() {
     let state = AppState {
         core: Core {
             store: Store::Memory(Arc::new(MemoryStore::new(64 << 20, keep))),
-            pool: Pool::new(2, 8),
+            pool: Pool::new(2),
             limits: Limits::default(),
             signer: Signer::new(None, "http://pixdrop.test"),
             retention: keep,

@@ -24,7 +24,7 @@ fn state(retention: Duration, limits: Limits, per_minute: u32) -> AppState {
     AppState {
         core: Core {
             store: Store::Memory(store),
-            pool: Pool::new(2, 8),
+            pool: Pool::new(2),
             limits,
             signer: Signer::new(Some(b"test key"), "http://pixdrop.test"),
             retention,

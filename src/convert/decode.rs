@@ -212,7 +212,7 @@ fn image_limits(limits: &Limits) -> image::Limits {
     out
 }
 
-fn still_format(format: Format) -> ImageFormat {
+pub(super) fn still_format(format: Format) -> ImageFormat {
     match format {
         Format::Jpeg => ImageFormat::Jpeg,
         Format::Bmp => ImageFormat::Bmp,

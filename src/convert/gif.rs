@@ -17,7 +17,7 @@ use crate::limits::{Deadline, Limits};
 const DEFAULT_DELAY_MS: u32 = 100;
 
 pub fn decode(bytes: &[u8], limits: &Limits, deadline: &Deadline) -> Result<Vec<Frame>, UserError> {
-    let (width, height) = canvas(bytes, limits)?;
+    let (width, height, _) = header(bytes, limits)?;
     let mut decoder = options(limits, false)
         .read_info(Cursor::new(bytes))
         .map_err(corrupt)?;
@@ -64,9 +64,9 @@ pub fn decode(bytes: &[u8], limits: &Limits, deadline: &Deadline) -> Result<Vec<
     Ok(frames)
 }
 
-/// Walks the frame headers only: the canvas size, with frames and pixels
-/// (canvas × frames) checked against the limits.
-fn canvas(bytes: &[u8], limits: &Limits) -> Result<(u32, u32), UserError> {
+/// Walks the frame headers only: the canvas size and the frame count, with
+/// frames and pixels (canvas × frames) checked against the limits.
+pub fn header(bytes: &[u8], limits: &Limits) -> Result<(u32, u32, u32), UserError> {
     let mut decoder = options(limits, true)
         .read_info(Cursor::new(bytes))
         .map_err(corrupt)?;
@@ -85,7 +85,7 @@ fn canvas(bytes: &[u8], limits: &Limits) -> Result<(u32, u32), UserError> {
     if count == 0 {
         return Err(corrupt("no frames"));
     }
-    Ok((width, height))
+    Ok((width, height, u32::try_from(count).unwrap_or(u32::MAX)))
 }
 
 fn options(limits: &Limits, headers_only: bool) -> DecodeOptions {

@@ -25,6 +25,25 @@ pub fn decode(_bytes: &[u8], _limits: &Limits, format: &str) -> Result<Decoded, 
     })
 }
 
+#[cfg(not(pixdrop_heif))]
+pub fn dimensions(_bytes: &[u8], format: &str) -> Result<(u32, u32, bool), UserError> {
+    Err(UserError::UnsupportedFormat {
+        what: format!("{format}, which this server was built without"),
+    })
+}
+
+/// Width, height and whether there is alpha, from the container alone.
+#[cfg(pixdrop_heif)]
+pub fn dimensions(bytes: &[u8], format: &str) -> Result<(u32, u32, bool), UserError> {
+    let corrupt = || UserError::Corrupt {
+        format: format.to_string(),
+    };
+    let context = sys::Context::read(bytes).ok_or_else(corrupt)?;
+    let handle = context.primary().ok_or_else(corrupt)?;
+    let (width, height) = handle.dimensions();
+    Ok((width, height, handle.has_alpha()))
+}
+
 #[cfg(pixdrop_heif)]
 pub fn decode(bytes: &[u8], limits: &Limits, format: &str) -> Result<Decoded, UserError> {
     let corrupt = || UserError::Corrupt {

@@ -14,6 +14,11 @@ use crate::UserError;
 const MAX_TEXT_BYTES: u64 = 1 << 20;
 /// Largest inflated ICC profile (iCCP) accepted.
 const MAX_ICC_BYTES: u64 = 16 << 20;
+/// Most bytes all of a file's compressed metadata may inflate to together.
+const MAX_TOTAL_INFLATED: u64 = 32 << 20;
+/// Most compressed metadata chunks one file may carry; real files carry a
+/// handful, and each costs a fresh inflater however small it is.
+const MAX_COMPRESSED_CHUNKS: usize = 256;
 
 pub fn check(bytes: &[u8], format: Format) -> Result<(), UserError> {
     let corrupt = || UserError::Corrupt {
@@ -58,6 +63,8 @@ fn png_chunks(bytes: &[u8]) -> Result<(), PngProblem> {
         return Err(PngProblem::Malformed);
     }
     let mut at = 8;
+    let mut budget = MAX_TOTAL_INFLATED;
+    let mut compressed = 0usize;
     while let Some(header) = bytes.get(at..at + 8) {
         let length = u32::from_be_bytes(header[..4].try_into().expect("4 bytes")) as usize;
         let kind = &header[4..8];
@@ -73,8 +80,18 @@ fn png_chunks(bytes: &[u8]) -> Result<(), PngProblem> {
         };
         match inflated {
             Some(([], _)) => return Err(PngProblem::Malformed),
-            Some((stream, cap)) if inflates_beyond(stream, cap) => return Err(PngProblem::Bomb),
-            _ => {}
+            Some((stream, cap)) => {
+                compressed += 1;
+                if compressed > MAX_COMPRESSED_CHUNKS {
+                    return Err(PngProblem::Bomb);
+                }
+                let size = inflated_size(stream, cap.min(budget));
+                if size > cap.min(budget) {
+                    return Err(PngProblem::Bomb);
+                }
+                budget -= size;
+            }
+            None => {}
         }
         at += 12 + length;
     }
@@ -103,7 +120,8 @@ fn compressed_itxt(data: &[u8]) -> Option<&[u8]> {
     rest.get(translated_end + 1..)
 }
 
-fn inflates_beyond(stream: &[u8], cap: u64) -> bool {
+/// How many bytes `stream` inflates to, counting no further than `cap + 1`.
+fn inflated_size(stream: &[u8], cap: u64) -> u64 {
     let mut inflated = 0u64;
     let mut decoder = ZlibDecoder::new(stream).take(cap + 1);
     let mut buffer = [0u8; 16 * 1024];
@@ -113,7 +131,7 @@ fn inflates_beyond(stream: &[u8], cap: u64) -> bool {
         }
         inflated += n as u64;
     }
-    inflated > cap
+    inflated
 }
 
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
@@ -133,6 +151,40 @@ mod tests {
         let whole = [0xFF, 0xD8, 0xFF, 0xDA, 0, 2, 1, 2, 3, 0xFF, 0xD9];
         assert!(check(&whole, Format::Jpeg).is_ok());
         assert!(check(&whole[..10], Format::Jpeg).is_err());
+    }
+
+    fn png_with_text_chunks(count: usize, inflated_each: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut text = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        text.write_all(&vec![b'a'; inflated_each]).unwrap();
+        let mut data = b"note\0\0".to_vec();
+        data.extend(text.finish().unwrap());
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut chunk = |kind: &[u8], body: &[u8]| {
+            png.extend((body.len() as u32).to_be_bytes());
+            png.extend(kind);
+            png.extend(body);
+            png.extend([0; 4]);
+        };
+        chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
+        for _ in 0..count {
+            chunk(b"zTXt", &data);
+        }
+        chunk(b"IEND", &[]);
+        png
+    }
+
+    #[test]
+    fn compressed_metadata_has_one_budget_for_the_whole_file() {
+        let few = png_with_text_chunks(4, 1 << 20);
+        assert!(
+            check(&few, Format::Png).is_ok(),
+            "4 MiB of text in all is fine"
+        );
+        let many = png_with_text_chunks(40, 1 << 20);
+        assert_eq!(check(&many, Format::Png), Err(UserError::TooComplex));
+        let countless = png_with_text_chunks(300, 10);
+        assert_eq!(check(&countless, Format::Png), Err(UserError::TooComplex));
     }
 
     #[test]

@@ -7,11 +7,13 @@ pub mod decode;
 mod encode;
 mod format;
 mod gif;
+mod header;
 pub mod heif;
 mod icc;
 mod info;
 mod integrity;
 pub mod ops;
+mod plan;
 mod qoi;
 mod sniff;
 mod target;
@@ -21,7 +23,9 @@ use std::time::Instant;
 
 pub use decode::{Decoded, Frame};
 pub use format::Format;
+pub use header::{Header, probe};
 pub use info::{Info, info};
+pub use plan::{Cost, check_result, plan};
 pub use sniff::{Sniffed, sniff};
 
 use crate::UserError;
@@ -92,6 +96,7 @@ pub fn convert(bytes: &[u8], options: &Options, limits: &Limits) -> Result<Outpu
     limits.check_input_bytes(bytes.len() as u64)?;
     let source = readable_format(bytes)?;
     let target = target_format(options, source)?;
+    check_plan(bytes, options, limits)?;
     let decoded = decode::decode(bytes, source, limits, &deadline)?;
     deadline.check()?;
     let input = InputSummary {
@@ -104,6 +109,16 @@ pub fn convert(bytes: &[u8], options: &Options, limits: &Limits) -> Result<Outpu
     process(decoded, input, target, options, limits, &deadline)
 }
 
+/// Refuses, from the header alone, a job whose result would be absurd. A
+/// header this probe can't read is left to the decoder to judge.
+fn check_plan(bytes: &[u8], options: &Options, limits: &Limits) -> Result<(), UserError> {
+    match probe(bytes, limits) {
+        Ok(header) => plan(&header, bytes.len() as u64, options, limits).map(|_| ()),
+        Err(UserError::Corrupt { .. }) => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
 /// Several images as one PDF, a page per image (or animation frame), each
 /// prepared with the same options. Limits apply to each input, and the page
 /// count to the frame limit.
@@ -112,10 +127,26 @@ pub fn pdf_of(inputs: &[&[u8]], options: &Options, limits: &Limits) -> Result<Ou
     let mut pages = Vec::new();
     let mut notes = Vec::new();
     let mut first = None;
+    let mut pixels = 0u64;
     for bytes in inputs {
+        deadline.check()?;
         limits.check_input_bytes(bytes.len() as u64)?;
         let source = readable_format(bytes)?;
+        check_plan(bytes, options, limits)?;
         let mut decoded = decode::decode(bytes, source, limits, &deadline)?;
+        pixels = pixels.saturating_add(
+            decoded
+                .frames
+                .iter()
+                .map(|f| u64::from(f.image.width()) * u64::from(f.image.height()))
+                .sum(),
+        );
+        if pixels > limits.max_pixels {
+            return Err(UserError::AlbumTooLarge {
+                images: inputs.len() as u64,
+                limit: limits.max_pixels.div_ceil(1_000_000),
+            });
+        }
         first.get_or_insert(InputSummary {
             format: source,
             bytes: inputs.iter().map(|b| b.len() as u64).sum(),
@@ -144,6 +175,7 @@ pub fn pdf_of(inputs: &[&[u8]], options: &Options, limits: &Limits) -> Result<Ou
         progressive: false,
         icc: None,
         exif: None,
+        deadline,
     };
     let encoded = target::encode(
         &mut pages,
@@ -233,7 +265,9 @@ fn prepare(
     if let Some(resize) = options.resize
         && let Some((width, height)) = ops::target_size(size, resize, options.enlarge)
     {
-        ops::resize(frames, (width, height), limits)?;
+        let per_pixel = frames[0].image.color().bytes_per_pixel();
+        check_result(width, height, frames.len() as u64, per_pixel, limits)?;
+        ops::resize(frames, (width, height), limits, deadline)?;
         notes.push(Note::Resized { width, height });
     }
     if !target.has_alpha() && frames.iter().any(|f| f.image.color().has_alpha()) {
@@ -271,6 +305,7 @@ fn process(
         progressive: options.progressive,
         icc: decoded.icc.as_deref().filter(|_| keep),
         exif: exif.as_deref(),
+        deadline: *deadline,
     };
     if had_metadata && !keep {
         notes.push(Note::MetadataRemoved);

@@ -11,7 +11,7 @@ type Rgb16Image = ImageBuffer<Rgb<u16>, Vec<u16>>;
 use super::decode::Frame;
 use crate::UserError;
 use crate::color::Rgb as Background;
-use crate::limits::Limits;
+use crate::limits::{Deadline, Limits};
 use crate::options::{Crop, Flip, Resize, Rotate};
 
 pub fn orient(frames: &mut [Frame], orientation: Orientation) {
@@ -88,11 +88,13 @@ pub fn resize(
     frames: &mut [Frame],
     (width, height): (u32, u32),
     limits: &Limits,
+    deadline: &Deadline,
 ) -> Result<(), UserError> {
     limits.check_canvas(width, height, frames.len() as u64)?;
     let mut resizer = Resizer::new();
     let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
     for frame in frames {
+        deadline.check()?;
         frame.image = scaled(&mut resizer, &frame.image, width, height, &options)?;
     }
     Ok(())
@@ -105,15 +107,17 @@ fn scaled(
     height: u32,
     options: &ResizeOptions,
 ) -> Result<DynamicImage, UserError> {
+    let widened;
     let source = match source {
         DynamicImage::ImageRgb32F(_) | DynamicImage::ImageRgba32F(_) => {
-            DynamicImage::ImageRgba16(source.to_rgba16())
+            widened = DynamicImage::ImageRgba16(source.to_rgba16());
+            &widened
         }
-        other => other.clone(),
+        other => other,
     };
     let mut target = DynamicImage::new(width, height, source.color());
     resizer
-        .resize(&source, &mut target, options)
+        .resize(source, &mut target, options)
         .map_err(UserError::internal)?;
     Ok(target)
 }

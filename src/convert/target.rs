@@ -127,7 +127,7 @@ fn shrink(
             break;
         }
         let mut shrunk = original.clone();
-        ops::resize(&mut shrunk, size, limits)?;
+        ops::resize(&mut shrunk, size, limits, deadline)?;
         let bytes = encode::encode(&shrunk, format, &settings)?;
         if bytes.len() as u64 <= max.bytes() {
             *frames = shrunk;

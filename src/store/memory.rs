@@ -15,11 +15,16 @@ use dashmap::DashMap;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use super::{Backend, FileId, Held, Lookup, Stats, TOMBSTONE_TTL, unix_now};
+use super::{
+    Backend, FULL_RETRY_SECONDS, FileId, Held, Lookup, SHARE_DIVISOR, Stats, TOMBSTONE_TTL,
+    unix_now,
+};
 use crate::UserError;
 use crate::convert::Format;
+use crate::pool::Client;
 
 struct Entry {
+    owner: Client,
     bytes: Bytes,
     format: Format,
     expires: Instant,
@@ -32,6 +37,8 @@ pub struct MemoryStore {
     tombstones: DashMap<FileId, Instant>,
     /// Sum of held entry sizes; updated with the map, checked before insert.
     held: AtomicU64,
+    /// Bytes held per owner, so no one owner fills the store.
+    owners: DashMap<Client, u64>,
     max_bytes: u64,
     retention: Duration,
     expired_total: AtomicU64,
@@ -49,6 +56,7 @@ impl MemoryStore {
             entries: DashMap::new(),
             tombstones: DashMap::new(),
             held: AtomicU64::new(0),
+            owners: DashMap::new(),
             max_bytes,
             retention,
             expired_total: AtomicU64::new(0),
@@ -104,18 +112,58 @@ impl MemoryStore {
         }
     }
 
-    fn release(&self, entry: &Entry) {
-        self.held
-            .fetch_sub(entry.bytes.len() as u64, Ordering::AcqRel);
+    pub fn held_bytes(&self) -> u64 {
+        self.held.load(Ordering::Acquire)
     }
 
-    fn reserve(&self, size: u64) -> bool {
-        self.held
+    fn release(&self, entry: &Entry) {
+        let size = entry.bytes.len() as u64;
+        self.held.fetch_sub(size, Ordering::AcqRel);
+        if entry.owner != Client::ANONYMOUS {
+            if let Some(mut held) = self.owners.get_mut(&entry.owner) {
+                *held = held.saturating_sub(size);
+            }
+            self.owners.remove_if(&entry.owner, |_, held| *held == 0);
+        }
+    }
+
+    /// Counts `size` more bytes for `owner`, or says why not.
+    fn reserve(&self, size: u64, owner: Client) -> Result<(), UserError> {
+        let fits = self
+            .held
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |held| {
                 held.checked_add(size)
                     .filter(|total| *total <= self.max_bytes)
             })
-            .is_ok()
+            .is_ok();
+        if !fits {
+            return Err(UserError::Busy {
+                seconds: FULL_RETRY_SECONDS,
+            });
+        }
+        if owner == Client::ANONYMOUS {
+            return Ok(());
+        }
+        let mut held = self.owners.entry(owner).or_insert(0);
+        if held.saturating_add(size) > self.max_bytes / SHARE_DIVISOR {
+            drop(held);
+            self.held.fetch_sub(size, Ordering::AcqRel);
+            return Err(UserError::ShareFull {
+                seconds: self.seconds_until_first_expiry(owner),
+            });
+        }
+        *held += size;
+        Ok(())
+    }
+
+    fn seconds_until_first_expiry(&self, owner: Client) -> u64 {
+        let now = Instant::now();
+        self.entries
+            .iter()
+            .filter(|entry| entry.owner == owner)
+            .map(|entry| entry.expires.saturating_duration_since(now).as_secs() + 1)
+            .min()
+            .unwrap_or(1)
     }
 }
 
@@ -125,16 +173,18 @@ impl Backend for MemoryStore {
         bytes: Bytes,
         format: Format,
         expires_in: Duration,
+        owner: Client,
     ) -> Result<(FileId, u64), UserError> {
-        if !self.reserve(bytes.len() as u64) {
+        if let Err(refused) = self.reserve(bytes.len() as u64, owner) {
             self.refused_total.fetch_add(1, Ordering::Relaxed);
-            return Err(UserError::Busy);
+            return Err(refused);
         }
         let lifetime = expires_in.min(self.retention);
         let id = FileId::random();
         let expires_at = unix_now() + lifetime.as_secs();
         let expires = Instant::now() + lifetime;
         let entry = Entry {
+            owner,
             bytes,
             format,
             expires,

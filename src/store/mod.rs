@@ -19,12 +19,23 @@ use bytes::Bytes;
 
 use crate::UserError;
 use crate::convert::Format;
+use crate::pool::Client;
 
 pub use memory::MemoryStore;
 pub use redis::RedisStore;
 
 /// How long an expired id is remembered, to tell "gone" from "never".
 pub const TOMBSTONE_TTL: Duration = Duration::from_secs(24 * 3600);
+
+/// What a client is told to wait when the store is full: entries expire
+/// continuously, so room usually comes back within a minute.
+pub const FULL_RETRY_SECONDS: u64 = 60;
+
+/// One owner may hold at most this fraction of the store.
+pub const SHARE_DIVISOR: u64 = 8;
+
+/// What a client is told to wait when the shared store cannot be reached.
+pub const OUTAGE_RETRY_SECONDS: u64 = 5;
 
 /// A random, unguessable 128-bit id; 32 lowercase hex digits in text.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -96,13 +107,15 @@ pub struct Stats {
 }
 
 /// A place to hold bytes until they expire. `expires_in` is measured from
-/// now and never exceeds the store's retention.
+/// now and never exceeds the store's retention. `owner` is who the bytes
+/// are held for: one owner may hold only a share of the store.
 pub trait Backend: Send + Sync {
     fn put(
         &self,
         bytes: Bytes,
         format: Format,
         expires_in: Duration,
+        owner: Client,
     ) -> impl Future<Output = Result<(FileId, u64), UserError>> + Send;
     fn get(&self, id: FileId) -> impl Future<Output = Result<Lookup, UserError>> + Send;
     fn remove(&self, id: FileId) -> impl Future<Output = Result<(), UserError>> + Send;
@@ -123,10 +136,20 @@ impl Store {
         bytes: Bytes,
         format: Format,
         expires_in: Duration,
+        owner: Client,
     ) -> Result<(FileId, u64), UserError> {
         match self {
-            Self::Memory(store) => store.put(bytes, format, expires_in).await,
-            Self::Redis(store) => store.put(bytes, format, expires_in).await,
+            Self::Memory(store) => store.put(bytes, format, expires_in, owner).await,
+            Self::Redis(store) => store.put(bytes, format, expires_in, owner).await,
+        }
+    }
+
+    /// Bytes held in this process's memory (none with Redis, which holds
+    /// them in its own).
+    pub fn held_bytes(&self) -> u64 {
+        match self {
+            Self::Memory(store) => store.held_bytes(),
+            Self::Redis(_) => 0,
         }
     }
 

@@ -11,9 +11,13 @@ use std::time::Duration;
 use bytes::Bytes;
 use redis::aio::ConnectionManager;
 
-use super::{Backend, FileId, Held, Lookup, Stats, TOMBSTONE_TTL, unix_now};
+use super::{
+    Backend, FULL_RETRY_SECONDS, FileId, Held, Lookup, OUTAGE_RETRY_SECONDS, Stats, TOMBSTONE_TTL,
+    unix_now,
+};
 use crate::UserError;
 use crate::convert::Format;
+use crate::pool::Client;
 
 #[derive(Clone)]
 pub struct RedisStore {
@@ -83,8 +87,13 @@ fn decode(value: Vec<u8>) -> Option<(Format, Bytes)> {
     Some((format, bytes.split_off(split + 1)))
 }
 
+/// A Redis fault is an outage to ride out, not a bug: logged, answered with
+/// a retry hint, and the connection manager reconnects on its own.
 fn unavailable(error: redis::RedisError) -> UserError {
-    UserError::internal(format!("redis: {error}"))
+    tracing::warn!("redis unavailable: {error}");
+    UserError::Unavailable {
+        seconds: OUTAGE_RETRY_SECONDS,
+    }
 }
 
 impl Backend for RedisStore {
@@ -93,10 +102,13 @@ impl Backend for RedisStore {
         bytes: Bytes,
         format: Format,
         expires_in: Duration,
+        _owner: Client,
     ) -> Result<(FileId, u64), UserError> {
         if self.used_memory().await?.saturating_add(bytes.len() as u64) > self.max_bytes {
             self.refused_total.fetch_add(1, Ordering::Relaxed);
-            return Err(UserError::Busy);
+            return Err(UserError::Busy {
+                seconds: FULL_RETRY_SECONDS,
+            });
         }
         let lifetime = expires_in.min(self.retention).max(Duration::from_millis(1));
         let id = FileId::random();

@@ -2,6 +2,7 @@
 //! `PIXDROP_TEST_REDIS_URL` when set (CI starts one), otherwise starts
 //! `redis-server` on a free loopback port for the test, and stops it after.
 //! With neither, the caller is told to skip, and a SKIPPED line says why.
+//! A test that needs an outage starts a server of its own to stop and restart.
 
 use std::io::Write;
 use std::net::TcpListener;
@@ -10,20 +11,77 @@ use std::time::{Duration, Instant};
 
 pub struct RedisServer {
     pub url: String,
+    port: u16,
     child: Option<Child>,
 }
 
 impl RedisServer {
     pub fn find_or_start() -> Option<Self> {
         if let Ok(url) = std::env::var("PIXDROP_TEST_REDIS_URL") {
-            return Some(Self { url, child: None });
+            return Some(Self {
+                url,
+                port: 0,
+                child: None,
+            });
         }
+        Self::start_own()
+    }
+
+    /// A server of the test's own, which it may stop and start again.
+    pub fn start_own() -> Option<Self> {
         let port = TcpListener::bind("127.0.0.1:0")
             .ok()?
             .local_addr()
             .ok()?
             .port();
-        let child = Command::new("redis-server")
+        let child = Self::spawn(port);
+        let Ok(child) = child else {
+            // Straight to stderr: the test harness hides `eprintln!` of passing tests,
+            // and CI looks for this line.
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED: redis tests (no redis-server on PATH and PIXDROP_TEST_REDIS_URL unset)"
+            );
+            return None;
+        };
+        let server = Self {
+            url: format!("redis://127.0.0.1:{port}/"),
+            port,
+            child: Some(child),
+        };
+        server.wait_until_up();
+        Some(server)
+    }
+
+    /// Kills the server, as an outage would.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts it again on the same port after `stop`.
+    pub fn restart(&mut self) {
+        self.stop();
+        self.child = Some(Self::spawn(self.port).expect("redis-server started before"));
+        self.wait_until_up();
+    }
+
+    fn wait_until_up(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "redis-server did not start on port {}",
+                self.port
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn spawn(port: u16) -> std::io::Result<Child> {
+        Command::new("redis-server")
             .args([
                 "--port",
                 &port.to_string(),
@@ -36,37 +94,12 @@ impl RedisServer {
             ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .spawn();
-        let Ok(child) = child else {
-            // Straight to stderr: the test harness hides `eprintln!` of passing tests,
-            // and CI looks for this line.
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED: redis tests (no redis-server on PATH and PIXDROP_TEST_REDIS_URL unset)"
-            );
-            return None;
-        };
-        let server = Self {
-            url: format!("redis://127.0.0.1:{port}/"),
-            child: Some(child),
-        };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "redis-server did not start on port {port}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Some(server)
+            .spawn()
     }
 }
 
 impl Drop for RedisServer {
     fn drop(&mut self) {
-        if let Some(child) = &mut self.child {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        self.stop();
     }
 }

@@ -5,6 +5,7 @@
 //! ephemeral sentence.
 
 use pixdrop::history::UserHash;
+use pixdrop::pool::Client;
 use pixdrop::{Format, Job, Options, Platform, Reply, UserError};
 use serenity::all::{
     ChannelId, CommandInteraction, CommandType, ComponentInteraction, ComponentInteractionDataKind,
@@ -153,6 +154,7 @@ pub(super) async fn convert_all(
     let options = Options::parse(words.iter().map(String::as_str))?;
     let user = self::user(bot, user);
     bot.pace.admit(&user)?;
+    let client = Client::of(&user);
     let job = |input, more| Job {
         input,
         more,
@@ -160,6 +162,7 @@ pub(super) async fn convert_all(
         platform: Platform::Discord,
         received,
         user: Some(user.clone()),
+        client,
     };
     if options.to == Some(Format::Pdf) && sources.len() > 1 {
         let mut pages = Vec::with_capacity(sources.len());
@@ -234,14 +237,12 @@ async fn info(bot: &Bot, to: &Responder, command: &CommandInteraction) {
     if let Err(error) = defer(to, command, true).await {
         return tracing::warn!("discord defer failed: {error}");
     }
-    let limits = bot.core.limits;
-    let described = match fetch::download(bot, &image).await {
-        Ok(bytes) => {
-            bot.core
-                .pool
-                .run(move || pixdrop::info(&bytes, &limits))
-                .await
-        }
+    let user = self::user(bot, command.user.id);
+    let described = match bot.pace.admit(&user) {
+        Ok(()) => match fetch::download(bot, &image).await {
+            Ok(bytes) => bot.core.describe(bytes, Client::of(&user)).await,
+            Err(error) => Err(error),
+        },
         Err(error) => Err(error),
     };
     let text = match described {

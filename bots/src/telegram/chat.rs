@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pixdrop::history::UserHash;
-use pixdrop::store::{FileId as HeldId, Lookup};
+use pixdrop::pool::Client;
+use pixdrop::store::FileId as HeldId;
 use pixdrop::{Job, Options, Platform, Reply, UserError};
 use teloxide::prelude::*;
 use teloxide::types::{
@@ -210,6 +211,12 @@ async fn handle_album(context: &Context, album: Vec<Message>) {
     }
 }
 
+/// Whose line a message's work waits in: its sender, or the chat when the
+/// sender is hidden (channel posts).
+fn client_of(user: Option<&UserHash>, message: &Message) -> Client {
+    user.map_or_else(|| Client::of(message.chat.id.0), Client::of)
+}
+
 pub(super) fn user_of(context: &Context, message: &Message) -> Option<UserHash> {
     message.from.as_ref().map(|user| {
         context
@@ -254,6 +261,7 @@ async fn convert(context: &Context, message: &Message, items: &[Media], words: &
         options,
         platform: Platform::Telegram,
         received,
+        client: client_of(user.as_ref(), message),
         user,
     };
     match context.core.run(job).await {
@@ -293,18 +301,26 @@ async fn deliver(context: &Context, chat: ChatId, reply_to: Option<MessageId>, r
     }
 }
 
+/// Checks the sender's pace before anything is fetched for them.
+fn paced(context: &Context, message: &Message) -> Result<Client, UserError> {
+    let user = user_of(context, message);
+    if let Some(user) = &user {
+        context.pace.admit(user)?;
+    }
+    Ok(client_of(user.as_ref(), message))
+}
+
 async fn info(context: &Context, message: &Message, media: &Media) {
+    let client = match paced(context, message) {
+        Ok(client) => client,
+        Err(error) => return fail(context, message, &error).await,
+    };
     let limit = context.download_limit();
     let bytes = match media::download(&context.bot, media, limit).await {
         Ok(bytes) => bytes,
         Err(error) => return fail(context, message, &error).await,
     };
-    let limits = context.core.limits;
-    let found = context
-        .core
-        .pool
-        .run(move || pixdrop::info(&bytes, &limits))
-        .await;
+    let found = context.core.describe(bytes, client).await;
     match found {
         Ok(info) => {
             let text = texts::described(&info);
@@ -320,22 +336,18 @@ async fn offer_keyboard(context: &Context, message: &Message, media: &Media) {
     if let Some(refusal) = media.refusal {
         return say(context, message, refusal).await;
     }
+    let received = Instant::now();
+    let client = match paced(context, message) {
+        Ok(client) => client,
+        Err(error) => return fail(context, message, &error).await,
+    };
     let limit = context.download_limit();
     let bytes = match media::download(&context.bot, media, limit).await {
         Ok(bytes) => bytes,
         Err(error) => return fail(context, message, &error).await,
     };
-    let format = match pixdrop::convert::readable_format(&bytes) {
-        Ok(format) => format,
-        Err(error) => return fail(context, message, &error).await,
-    };
-    let held = context
-        .core
-        .store
-        .put(bytes, format, context.core.retention)
-        .await;
-    let (id, _) = match held {
-        Ok(held) => held,
+    let id = match context.core.hold(bytes, received, client).await {
+        Ok(id) => id,
         Err(error) => return fail(context, message, &error).await,
     };
     let buttons = KEYBOARD
@@ -376,33 +388,18 @@ async fn handle_button(context: &Context, query: &CallbackQuery) {
     };
     let reply_to = message.reply_to_message().map(|m| m.id);
     let Ok(id) = id.parse::<HeldId>() else { return };
-    let source = match context.core.store.get(id).await {
-        Ok(Lookup::Found(held)) => held.bytes,
-        Ok(_) => {
-            return say(
-                context,
-                message,
-                "That image has already been deleted from my memory. Send it again.",
-            )
-            .await;
-        }
-        Err(error) => return fail(context, message, &error).await,
-    };
     let options = match Options::parse([format]).and_then(|o| context.pace.admit(&user).map(|()| o))
     {
         Ok(options) => options,
         Err(error) => return fail(context, message, &error).await,
     };
     let _working = Working::start(context, message.chat.id);
-    let job = Job {
-        input: source,
-        more: Vec::new(),
-        options,
-        platform: Platform::Telegram,
-        received: Instant::now(),
-        user: Some(user),
-    };
-    match context.core.run(job).await {
+    let client = Client::of(&user);
+    let converted = context
+        .core
+        .run_held(id, options, Platform::Telegram, Some(user), client)
+        .await;
+    match converted {
         Ok(reply) => deliver(context, message.chat.id, reply_to, &reply).await,
         Err(error) => fail(context, message, &error).await,
     }

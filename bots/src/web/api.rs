@@ -5,12 +5,14 @@
 
 use std::time::Instant as StdInstant;
 
+use axum::Extension;
 use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use pixdrop::convert::Format;
+use pixdrop::pool::Client;
 use pixdrop::{ByteSize, Job, Options, Platform, UserError};
 use serde_json::json;
 
@@ -19,12 +21,13 @@ use super::errors::ApiError;
 
 pub async fn convert(
     State(state): State<AppState>,
+    Extension(client): Extension<Client>,
     Query(query): Query<Vec<(String, String)>>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
     let started = StdInstant::now();
-    let result = run(&state, &query, &headers, body).await;
+    let result = run(&state, client, &query, &headers, body).await;
     let input = result.as_ref().ok().map(|(reply, _)| reply.input.format);
     let output = result.as_ref().ok().map(|(reply, _)| reply.format);
     let outcome = result.as_ref().err().map_or("ok", |e| e.0.code());
@@ -63,6 +66,7 @@ pub async fn convert(
 
 async fn run(
     state: &AppState,
+    client: Client,
     query: &[(String, String)],
     headers: &HeaderMap,
     body: Body,
@@ -85,6 +89,7 @@ async fn run(
         platform: Platform::Web,
         received,
         user: browser_user(state, headers),
+        client,
     };
     let reply = state.core.run(job).await?;
     Ok((reply, wants_bytes))

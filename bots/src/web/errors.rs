@@ -23,12 +23,21 @@ pub fn status(error: &UserError) -> StatusCode {
         UserError::TooLarge { .. }
         | UserError::TooManyPixels { .. }
         | UserError::TooManyFrames { .. }
-        | UserError::TooComplex => StatusCode::PAYLOAD_TOO_LARGE,
+        | UserError::TooComplex
+        | UserError::ResultTooManyPixels { .. }
+        | UserError::ResultTooLarge { .. }
+        | UserError::AlbumTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         UserError::Corrupt { .. } | UserError::TargetUnreachable { .. } => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        UserError::Timeout { .. } | UserError::Busy => StatusCode::SERVICE_UNAVAILABLE,
-        UserError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        UserError::Timeout { .. } | UserError::Busy { .. } | UserError::Unavailable { .. } => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+        UserError::RateLimited { .. } | UserError::ShareFull { .. } => {
+            StatusCode::TOO_MANY_REQUESTS
+        }
+        UserError::DownloadStalled => StatusCode::REQUEST_TIMEOUT,
+        UserError::Gone => StatusCode::GONE,
         UserError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -38,11 +47,10 @@ impl IntoResponse for ApiError {
         let status = status(&self.0);
         let body = Json(json!({ "error": self.0.code(), "message": self.0.to_string() }));
         let mut response = (status, body).into_response();
-        let retry_after = match self.0 {
-            UserError::RateLimited { seconds } => Some(seconds),
-            _ if status == StatusCode::SERVICE_UNAVAILABLE => Some(30),
-            _ => None,
-        };
+        let retry_after = self.0.retry_after().or_else(|| {
+            (status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::TOO_MANY_REQUESTS)
+                .then_some(30)
+        });
         if let Some(value) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }

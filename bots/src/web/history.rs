@@ -47,13 +47,19 @@ fn caller(state: &AppState, headers: &HeaderMap) -> Result<(History, UserHash), 
     Ok((history, user))
 }
 
+/// A database outage is ridden out: 503 with a retry hint; the pool
+/// reconnects on its own.
 fn unavailable(error: sqlx::Error) -> Response {
     tracing::warn!("history query failed: {error}");
-    plain(
+    let mut response = plain(
         StatusCode::SERVICE_UNAVAILABLE,
         "history-unavailable",
         "Your history can't be reached right now. Try again in a minute.",
-    )
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
+    response
 }
 
 pub async fn recent(State(state): State<AppState>, headers: HeaderMap) -> Response {

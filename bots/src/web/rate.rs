@@ -7,22 +7,57 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use pixdrop::pool::Client;
+
 use super::AppState;
 use super::errors::ApiError;
 use crate::cooldown::Cooldown;
 
 pub type RateLimit = Cooldown<IpAddr>;
 
-pub async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Paces the caller, and tells the handler which client it is (for the
+/// pool's fair queue and the store's per-client share).
+pub async fn limit(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let address = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |info| info.0.ip());
+        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |info| network(info.0.ip()));
     match state.rate.admit(&address) {
-        Ok(()) => next.run(request).await,
+        Ok(()) => {
+            request.extensions_mut().insert(Client::of(address));
+            next.run(request).await
+        }
         Err(error) => {
             state.metrics.rate_limited();
             ApiError(error).into_response()
         }
+    }
+}
+
+/// The unit one client is counted by: an IPv4 address, or an IPv6 /64 (one
+/// subscriber's network, in which addresses are free to rotate).
+fn network(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V6(v6) => {
+            let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(prefix.into())
+        }
+        v4 => v4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_addresses_in_one_64_are_one_client() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(network(a), network(b));
+        assert_ne!(network(a), network(other));
+        let v4: IpAddr = "192.0.2.7".parse().unwrap();
+        assert_eq!(network(v4), v4);
     }
 }

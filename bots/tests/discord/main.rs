@@ -45,7 +45,7 @@ fn core() -> Core {
     let retention = Duration::from_secs(60);
     Core {
         store: Store::Memory(Arc::new(MemoryStore::new(64 << 20, retention))),
-        pool: Pool::new(2, 8),
+        pool: Pool::new(2),
         limits: Limits::default(),
         signer: Signer::new(None, "http://pixdrop.test"),
         retention,

@@ -158,7 +158,7 @@ async fn core(with_history: bool) -> Core {
     };
     Core {
         store: Store::Memory(Arc::new(MemoryStore::new(64 << 20, retention))),
-        pool: Pool::new(2, 8),
+        pool: Pool::new(2),
         limits: Limits::default(),
         signer: Signer::new(Some(b"test key"), "http://pixdrop.test"),
         retention,

@@ -7,10 +7,12 @@ use image::{Delay, Frame as ImageFrame};
 use crate::UserError;
 use crate::convert::decode::Frame;
 
+use super::Settings;
+
 /// NeuQuant sampling factor: 1 is best and slowest, 30 fastest.
 const QUANTISER_SPEED: i32 = 10;
 
-pub fn encode(frames: &[Frame]) -> Result<Vec<u8>, UserError> {
+pub fn encode(frames: &[Frame], settings: &Settings) -> Result<Vec<u8>, UserError> {
     let mut out = Vec::new();
     {
         let mut encoder = GifEncoder::new_with_speed(&mut out, QUANTISER_SPEED);
@@ -20,6 +22,7 @@ pub fn encode(frames: &[Frame]) -> Result<Vec<u8>, UserError> {
                 .map_err(UserError::internal)?;
         }
         for frame in frames {
+            settings.deadline.check()?;
             let delay = Delay::from_numer_denom_ms(frame.delay_ms, 1);
             let frame = ImageFrame::from_parts(frame.image.to_rgba8(), 0, 0, delay);
             encoder.encode_frame(frame).map_err(UserError::internal)?;

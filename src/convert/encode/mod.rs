@@ -14,6 +14,7 @@ mod webp;
 use super::Format;
 use super::decode::Frame;
 use crate::UserError;
+use crate::limits::Deadline;
 
 /// How to encode, resolved from the options and the source.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +26,8 @@ pub struct Settings<'a> {
     /// Carried into the output only when metadata is kept.
     pub icc: Option<&'a [u8]>,
     pub exif: Option<&'a [u8]>,
+    /// Checked between the frames of animations and pages of PDFs.
+    pub deadline: Deadline,
 }
 
 /// The quality a format gets when none is asked for.
@@ -40,9 +43,9 @@ pub fn encode(frames: &[Frame], format: Format, settings: &Settings) -> Result<V
     let first = &frames[0].image;
     match format {
         Format::Jpeg => jpeg::encode(first, settings),
-        Format::Png if frames.len() > 1 => png::encode_animation(frames),
+        Format::Png if frames.len() > 1 => png::encode_animation(frames, settings),
         Format::Png => png::encode(first, settings),
-        Format::Gif => gif::encode(frames),
+        Format::Gif => gif::encode(frames, settings),
         Format::Webp => {
             let webp = if frames.len() > 1 {
                 webp::encode_animation(frames, settings)?

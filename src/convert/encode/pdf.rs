@@ -27,6 +27,7 @@ pub fn encode(frames: &[Frame], settings: &Settings) -> Result<Vec<u8>, UserErro
     );
     pdf.object(pages_id, pages.as_bytes());
     for (index, frame) in frames.iter().enumerate() {
+        settings.deadline.check()?;
         let page_id = first_page_id + index * 3;
         let (width, height) = (frame.image.width(), frame.image.height());
         let page = format!(

@@ -38,7 +38,7 @@ pub fn encode(image: &DynamicImage, settings: &Settings) -> Result<Vec<u8>, User
     Ok(out)
 }
 
-pub fn encode_animation(frames: &[Frame]) -> Result<Vec<u8>, UserError> {
+pub fn encode_animation(frames: &[Frame], settings: &Settings) -> Result<Vec<u8>, UserError> {
     let (width, height) = (frames[0].image.width(), frames[0].image.height());
     let mut out = Vec::new();
     {
@@ -50,6 +50,7 @@ pub fn encode_animation(frames: &[Frame]) -> Result<Vec<u8>, UserError> {
             .map_err(UserError::internal)?;
         let mut writer = encoder.write_header().map_err(UserError::internal)?;
         for frame in frames {
+            settings.deadline.check()?;
             let delay = u16::try_from(frame.delay_ms).unwrap_or(u16::MAX);
             writer
                 .set_frame_delay(delay, 1000)

@@ -55,6 +55,7 @@ pub fn encode_animation(frames: &[Frame], settings: &Settings) -> Result<Vec<u8>
     let encoder = AnimEncoder::new(width, height, &options)?;
     let mut timestamp: c_int = 0;
     for frame in frames {
+        settings.deadline.check()?;
         let mut picture = Picture::import(&frame.image, true)?;
         // SAFETY: encoder, picture and config are valid for the call.
         let ok = unsafe { sys::WebPAnimEncoderAdd(encoder.0, &mut picture.0, timestamp, &config) };
