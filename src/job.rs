@@ -17,7 +17,7 @@ use crate::limits::Limits;
 use crate::links::Signer;
 use crate::options::Options;
 use crate::pool::{Client, Pool};
-use crate::store::{FileId, Lookup, Store, unix_now};
+use crate::store::{FileId, Lookup, Store};
 
 /// Which front end a job came through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,9 +169,8 @@ impl Core {
         let Lookup::Found(held) = self.store.get(id).await? else {
             return Err(UserError::Gone);
         };
-        let left = Duration::from_secs(held.expires_at.saturating_sub(unix_now()));
         let received = Instant::now()
-            .checked_sub(self.retention.saturating_sub(left))
+            .checked_sub(self.retention.saturating_sub(held.expires_in))
             .unwrap_or_else(Instant::now);
         self.run(Job {
             input: held.bytes,

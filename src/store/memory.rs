@@ -22,6 +22,7 @@ use super::{
 use crate::UserError;
 use crate::convert::Format;
 use crate::pool::Client;
+use crate::size::ByteSize;
 
 struct Entry {
     owner: Client,
@@ -144,8 +145,16 @@ impl MemoryStore {
         if owner == Client::ANONYMOUS {
             return Ok(());
         }
+        let share = self.max_bytes / SHARE_DIVISOR;
+        if size > share {
+            self.held.fetch_sub(size, Ordering::AcqRel);
+            return Err(UserError::ResultTooLarge {
+                size: ByteSize(size),
+                limit: ByteSize(share),
+            });
+        }
         let mut held = self.owners.entry(owner).or_insert(0);
-        if held.saturating_add(size) > self.max_bytes / SHARE_DIVISOR {
+        if held.saturating_add(size) > share {
             drop(held);
             self.held.fetch_sub(size, Ordering::AcqRel);
             return Err(UserError::ShareFull {
@@ -215,6 +224,7 @@ impl Backend for MemoryStore {
                     bytes: entry.bytes.clone(),
                     format: entry.format,
                     expires_at: entry.expires_at,
+                    expires_in: entry.expires - now,
                 }));
             }
             drop(entry);

@@ -88,6 +88,8 @@ pub struct Held {
     pub format: Format,
     /// Unix seconds after which the bytes are gone.
     pub expires_at: u64,
+    /// How long from now until they are gone, to the store's own precision.
+    pub expires_in: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -151,6 +151,7 @@ impl Backend for RedisStore {
                 bytes,
                 format,
                 expires_at,
+                expires_in: Duration::from_millis(ttl as u64),
             }));
         }
         let seen: bool = redis::cmd("EXISTS")

@@ -1,0 +1,140 @@
+//! `Core` as the front ends use it, in process with the memory store:
+//! inputs held for a later choice keep their deadline through conversion,
+//! and jobs whose result would be absurd (one image, or an album together)
+//! are refused from their headers before they reach the pool.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use pixdrop::history::UserHasher;
+use pixdrop::links::Signer;
+use pixdrop::pool::{Client, Pool};
+use pixdrop::store::{Lookup, MemoryStore, Store};
+use pixdrop::{Core, Job, Limits, Options, Platform, UserError};
+use tokio::time::Instant;
+
+const HOUR: Duration = Duration::from_secs(3600);
+
+fn core(store: Arc<MemoryStore>) -> Core {
+    Core {
+        store: Store::Memory(store),
+        pool: Pool::new(2),
+        limits: Limits::default(),
+        signer: Signer::new(Some(b"test key"), "http://pixdrop.test"),
+        retention: HOUR,
+        history: None,
+        users: UserHasher::new(b"test salt"),
+    }
+}
+
+fn png(width: u32, height: u32, color: image::ExtendedColorType) -> Bytes {
+    let mut out = Vec::new();
+    let pixels = vec![7u8; (width * height) as usize * color.bits_per_pixel() as usize / 8];
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut out),
+        &pixels,
+        width,
+        height,
+        color,
+    )
+    .unwrap();
+    Bytes::from(out)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_result_of_a_held_input_is_gone_when_the_input_would_be() {
+    let store = Arc::new(MemoryStore::new(64 << 20, HOUR));
+    let core = core(store.clone());
+    let client = Client::of("someone");
+    let input = png(32, 32, image::ExtendedColorType::Rgb8);
+    let held = core.hold(input, Instant::now(), client).await.unwrap();
+    tokio::time::advance(Duration::from_secs(40 * 60)).await;
+    let reply = core
+        .run_held(
+            held,
+            Options::parse(["webp"]).unwrap(),
+            Platform::Telegram,
+            None,
+            client,
+        )
+        .await
+        .unwrap();
+    tokio::time::advance(Duration::from_secs(19 * 60)).await;
+    assert!(matches!(
+        store_get(&store, reply.id).await,
+        Lookup::Found(_)
+    ));
+    tokio::time::advance(Duration::from_secs(61)).await;
+    assert_eq!(
+        store_get(&store, reply.id).await,
+        Lookup::Gone,
+        "an hour after the input arrived, its result is gone too"
+    );
+    let late = core
+        .run_held(held, Options::default(), Platform::Telegram, None, client)
+        .await;
+    assert_eq!(late.unwrap_err(), UserError::Gone);
+}
+
+async fn store_get(store: &MemoryStore, id: pixdrop::store::FileId) -> Lookup {
+    pixdrop::store::Backend::get(store, id).await.unwrap()
+}
+
+#[tokio::test]
+async fn an_amplifying_request_is_refused_before_any_pixels_are_made() {
+    let store = Arc::new(MemoryStore::new(64 << 20, HOUR));
+    let mut core = core(store);
+    core.pool = Pool::new(1).with_budget(1_000, || 0);
+    let tiny = png(1000, 1000, image::ExtendedColorType::Rgb16);
+    assert!(tiny.len() < 100_000, "a small file: {} bytes", tiny.len());
+    let job = Job {
+        input: tiny,
+        more: Vec::new(),
+        options: Options::parse(["tiff", "resize=1000%"]).unwrap(),
+        platform: Platform::Web,
+        received: Instant::now(),
+        user: None,
+        client: Client::of("attacker"),
+    };
+    let refused = core.run(job).await;
+    assert!(
+        matches!(
+            refused,
+            Err(UserError::ResultTooManyPixels {
+                width: 10000,
+                height: 10000,
+                ..
+            })
+        ),
+        "refused from the header, before the pool (which would say too-complex): {refused:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_album_is_priced_as_a_whole() {
+    let store = Arc::new(MemoryStore::new(64 << 20, HOUR));
+    let mut core = core(store);
+    core.limits.max_pixels = 5_000_000;
+    let page = png(2000, 1000, image::ExtendedColorType::Rgb8);
+    let job = Job {
+        input: page.clone(),
+        more: vec![page.clone(), page],
+        options: Options::parse(["pdf"]).unwrap(),
+        platform: Platform::Telegram,
+        received: Instant::now(),
+        user: None,
+        client: Client::of("album"),
+    };
+    let refused = core.run(job).await;
+    assert!(
+        matches!(
+            refused,
+            Err(UserError::AlbumTooLarge {
+                images: 3,
+                limit: 5
+            })
+        ),
+        "{refused:?}"
+    );
+}
