@@ -11,13 +11,12 @@ use tokio::time::Instant;
 
 use crate::Format;
 use crate::UserError;
+use crate::api::Core;
 use crate::convert::{self, Cost, InputSummary, Note};
-use crate::history::{History, Outcome, Record, Settings, UserHash, UserHasher, now_minute};
-use crate::limits::Limits;
-use crate::links::Signer;
+use crate::history::{Outcome, Record, Settings, UserHash, now_minute};
 use crate::options::Options;
-use crate::pool::{Client, Pool};
-use crate::store::{FileId, Lookup, Store};
+use crate::pool::Client;
+use crate::store::{FileId, Lookup};
 
 /// Which front end a job came through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,31 +85,7 @@ impl Reply {
     }
 }
 
-/// What a running pixdrop shares between front ends.
-#[derive(Clone)]
-pub struct Core {
-    pub store: Store,
-    pub pool: Pool,
-    pub limits: Limits,
-    pub signer: Signer,
-    pub retention: Duration,
-    /// Where conversion metadata goes; `None` keeps no history at all.
-    pub history: Option<History>,
-    /// Turns platform user ids into the hashes history keeps.
-    pub users: UserHasher,
-}
-
 impl Core {
-    /// The history key for a user of `platform`; the raw id goes no further.
-    pub fn user(&self, platform: Platform, raw_id: &str) -> UserHash {
-        self.users.hash(platform, raw_id)
-    }
-
-    /// The settings key for a chat or channel of `platform`.
-    pub fn place(&self, platform: Platform, raw_id: &str) -> UserHash {
-        self.users.place(platform, raw_id)
-    }
-
     pub async fn run(&self, job: Job) -> Result<Reply, UserError> {
         let started = Instant::now();
         let input_bytes =

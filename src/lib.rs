@@ -9,9 +9,11 @@
 //! - [`store`]: the ephemeral store, the only place bytes are held.
 //! - [`links`]: signed, expiring download links.
 //! - [`history`]: metadata-only conversion records and users' rights over them.
+//! - [`api`]: `Core`, what front ends share, behind methods.
 //! - [`job`]: `Core::run`, the one Job → Reply path every front end uses.
 //! - [`error`]: [`UserError`], the one error a user ever sees.
 
+pub mod api;
 pub mod color;
 pub mod convert;
 pub mod error;
@@ -25,9 +27,10 @@ mod reference;
 pub mod size;
 pub mod store;
 
+pub use api::Core;
 pub use convert::{Format, Output, convert, info};
 pub use error::UserError;
-pub use job::{Core, Job, Platform, Reply};
+pub use job::{Job, Platform, Reply};
 pub use limits::Limits;
 pub use options::Options;
 pub use size::ByteSize;

@@ -17,15 +17,14 @@ use tokio::time::Instant;
 const HOUR: Duration = Duration::from_secs(3600);
 
 fn core(store: Arc<MemoryStore>) -> Core {
-    Core {
-        store: Store::Memory(store),
-        pool: Pool::new(2),
-        limits: Limits::default(),
-        signer: Signer::new(Some(b"test key"), "http://pixdrop.test"),
-        retention: HOUR,
-        history: None,
-        users: UserHasher::new(b"test salt"),
-    }
+    Core::new(
+        Store::Memory(store),
+        Signer::new(Some(b"test key"), "http://pixdrop.test"),
+        UserHasher::new(b"test salt"),
+    )
+    .with_pool(Pool::new(2))
+    .with_limits(Limits::default())
+    .with_retention(HOUR)
 }
 
 fn png(width: u32, height: u32, color: image::ExtendedColorType) -> Bytes {
@@ -84,8 +83,7 @@ async fn store_get(store: &MemoryStore, id: pixdrop::store::FileId) -> Lookup {
 #[tokio::test]
 async fn an_amplifying_request_is_refused_before_any_pixels_are_made() {
     let store = Arc::new(MemoryStore::new(64 << 20, HOUR));
-    let mut core = core(store);
-    core.pool = Pool::new(1).with_budget(1_000, || 0);
+    let core = core(store).with_pool(Pool::new(1).with_budget(1_000, || 0));
     let tiny = png(1000, 1000, image::ExtendedColorType::Rgb16);
     assert!(tiny.len() < 100_000, "a small file: {} bytes", tiny.len());
     let job = Job {
@@ -114,8 +112,10 @@ async fn an_amplifying_request_is_refused_before_any_pixels_are_made() {
 #[tokio::test]
 async fn an_album_is_priced_as_a_whole() {
     let store = Arc::new(MemoryStore::new(64 << 20, HOUR));
-    let mut core = core(store);
-    core.limits.max_pixels = 5_000_000;
+    let core = core(store).with_limits(Limits {
+        max_pixels: 5_000_000,
+        ..Limits::default()
+    });
     let page = png(2000, 1000, image::ExtendedColorType::Rgb8);
     let job = Job {
         input: page.clone(),

@@ -31,7 +31,7 @@ impl AutoConvert {
         if let Some(cached) = self.cache.get(place) {
             return cached.clone();
         }
-        let history = self.core.history.as_ref()?;
+        let history = self.core.history()?;
         let key = self.core.place(self.platform, place);
         match history.auto(&key).await {
             Ok(settings) => {
@@ -51,7 +51,7 @@ impl AutoConvert {
     /// Returns false when the setting holds only until the next restart.
     pub async fn set(&self, place: &str, options: Option<&Options>) -> bool {
         self.remember(place, options.map(Options::to_words));
-        let Some(history) = &self.core.history else {
+        let Some(history) = self.core.history() else {
             return false;
         };
         let key = self.core.place(self.platform, place);

@@ -54,15 +54,15 @@ pub async fn core(config: &Config) -> Result<Core, String> {
     let pool = Pool::for_this_machine()
         .with_max_wait(config.max_wait)
         .with_budget(config.max_memory, move || held.held_bytes());
-    Ok(Core {
+    Ok(Core::new(
         store,
-        pool,
-        limits: config.limits,
-        signer: Signer::new(key, &config.public_url),
-        retention: config.retention,
-        history: Some(history),
-        users: UserHasher::new(&salt),
-    })
+        Signer::new(key, &config.public_url),
+        UserHasher::new(&salt),
+    )
+    .with_pool(pool)
+    .with_limits(config.limits)
+    .with_retention(config.retention)
+    .with_history(history))
 }
 
 pub async fn run(config: Config) -> Result<(), String> {

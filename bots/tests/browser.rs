@@ -41,15 +41,14 @@ fn missing_tools() -> Option<String> {
 fn state(public_url: &str) -> AppState {
     let retention = Duration::from_secs(600);
     AppState {
-        core: Core {
-            store: Store::Memory(Arc::new(MemoryStore::new(64 << 20, retention))),
-            pool: Pool::new(2),
-            limits: Limits::default(),
-            signer: Signer::new(None, public_url),
-            retention,
-            history: None,
-            users: pixdrop::history::UserHasher::new(b"test salt"),
-        },
+        core: Core::new(
+            Store::Memory(Arc::new(MemoryStore::new(64 << 20, retention))),
+            Signer::new(None, public_url),
+            pixdrop::history::UserHasher::new(b"test salt"),
+        )
+        .with_pool(Pool::new(2))
+        .with_limits(Limits::default())
+        .with_retention(retention),
         metrics: Arc::new(Metrics::default()),
         rate: Arc::new(RateLimit::per_minute(600)),
         telegram: None,

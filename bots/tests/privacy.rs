@@ -82,15 +82,15 @@ async fn nothing_identifying_reaches_the_database_or_the_logs() {
         .unwrap();
     let keep = Duration::from_secs(60);
     let state = AppState {
-        core: Core {
-            store: Store::Memory(Arc::new(MemoryStore::new(64 << 20, keep))),
-            pool: Pool::new(2),
-            limits: Limits::default(),
-            signer: Signer::new(None, "http://pixdrop.test"),
-            retention: keep,
-            history: Some(history.clone()),
-            users: UserHasher::new(b"server secret"),
-        },
+        core: Core::new(
+            Store::Memory(Arc::new(MemoryStore::new(64 << 20, keep))),
+            Signer::new(None, "http://pixdrop.test"),
+            UserHasher::new(b"server secret"),
+        )
+        .with_pool(Pool::new(2))
+        .with_limits(Limits::default())
+        .with_retention(keep)
+        .with_history(history.clone()),
         metrics: Arc::new(Metrics::default()),
         rate: Arc::new(RateLimit::per_minute(600)),
         telegram: None,

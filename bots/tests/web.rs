@@ -22,15 +22,14 @@ use tower::ServiceExt;
 fn state(retention: Duration, limits: Limits, per_minute: u32) -> AppState {
     let store = Arc::new(MemoryStore::new(64 << 20, retention));
     AppState {
-        core: Core {
-            store: Store::Memory(store),
-            pool: Pool::new(2),
-            limits,
-            signer: Signer::new(Some(b"test key"), "http://pixdrop.test"),
-            retention,
-            history: None,
-            users: pixdrop::history::UserHasher::new(b"test salt"),
-        },
+        core: Core::new(
+            Store::Memory(store),
+            Signer::new(Some(b"test key"), "http://pixdrop.test"),
+            pixdrop::history::UserHasher::new(b"test salt"),
+        )
+        .with_pool(Pool::new(2))
+        .with_limits(limits)
+        .with_retention(retention),
         metrics: Arc::new(Metrics::default()),
         rate: Arc::new(RateLimit::per_minute(per_minute)),
         telegram: None,
@@ -166,9 +165,7 @@ async fn links_that_are_forged_or_unknown_are_refused() {
     assert_eq!(send(&state, get(&tampered)).await.0, StatusCode::FORBIDDEN);
     let unsigned = path.split('?').next().unwrap().to_string();
     assert_eq!(send(&state, get(&unsigned)).await.0, StatusCode::FORBIDDEN);
-    let never = state
-        .core
-        .signer
+    let never = Signer::new(Some(b"test key"), "http://pixdrop.test")
         .url(FileId::random(), pixdrop::store::unix_now() + 60);
     let (status, _, body) = send(&state, get(&path_of(&never))).await;
     assert_eq!(status, StatusCode::NOT_FOUND);

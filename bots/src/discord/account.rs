@@ -23,20 +23,20 @@ pub async fn history(bot: &Bot, to: &Responder, command: &CommandInteraction) {
             _ => None,
         });
     let user = user(bot, command.user.id);
-    let text = account::history(bot.core.history.as_ref(), &user, recording).await;
+    let text = account::history(bot.core.history(), &user, recording).await;
     answer(to, command, &text, true).await;
 }
 
 /// The user's whole history as a JSON file only they see.
 pub async fn export(bot: &Bot, to: &Responder, command: &CommandInteraction) {
-    if bot.core.history.is_none() {
+    if bot.core.history().is_none() {
         return answer(to, command, account::NO_HISTORY, true).await;
     }
     if let Err(error) = defer(to, command, true).await {
         return tracing::warn!("discord defer failed: {error}");
     }
     let user = user(bot, command.user.id);
-    let edit = match account::export(bot.core.history.as_ref(), &user).await {
+    let edit = match account::export(bot.core.history(), &user).await {
         Ok(export) => EditInteractionResponse::new()
             .content(export.caption)
             .new_attachment(CreateAttachment::bytes(export.bytes, export.file_name)),
@@ -65,7 +65,7 @@ pub async fn forget_prompt(to: &Responder, command: &CommandInteraction) {
 pub async fn forget(bot: &Bot, to: &Responder, component: &ComponentInteraction, erase: bool) {
     let text = if erase {
         let user = user(bot, component.user.id);
-        account::forget(bot.core.history.as_ref(), &user).await
+        account::forget(bot.core.history(), &user).await
     } else {
         "Kept. Nothing was erased.".to_string()
     };

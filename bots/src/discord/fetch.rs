@@ -61,7 +61,7 @@ fn embedded_image(embed: &Embed) -> Option<Source> {
 }
 
 pub async fn download(bot: &Bot, source: &Source) -> Result<Bytes, UserError> {
-    let limit = bot.core.limits.max_input_bytes;
+    let limit = bot.core.limits().max_input_bytes;
     let too_large = |size: u64| UserError::TooLarge {
         size: ByteSize(size),
         limit: ByteSize(limit),

@@ -68,7 +68,7 @@ async fn slash(bot: &Bot, to: &Responder, command: &CommandInteraction) {
         "convert" | "compress" | "resize" => convert_command(bot, to, command).await,
         "info" => info(bot, to, command).await,
         "formats" => answer(to, command, &texts::formats(), false).await,
-        "privacy" => answer(to, command, &texts::privacy(bot.core.retention), false).await,
+        "privacy" => answer(to, command, &texts::privacy(bot.core.retention()), false).await,
         "history" => account::history(bot, to, command).await,
         "forget" => account::forget_prompt(to, command).await,
         "export" => account::export(bot, to, command).await,

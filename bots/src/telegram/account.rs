@@ -17,7 +17,7 @@ pub async fn history(context: &Context, message: &Message, words: &[String]) {
         return say(context, message, account::NO_HISTORY).await;
     };
     let word = words.first().map(String::as_str);
-    let text = account::history(context.core.history.as_ref(), &user, word).await;
+    let text = account::history(context.core.history(), &user, word).await;
     say(context, message, &text).await;
 }
 
@@ -26,7 +26,7 @@ pub async fn export(context: &Context, message: &Message) {
     let Some(user) = user_of(context, message) else {
         return say(context, message, account::NO_HISTORY).await;
     };
-    let export = match account::export(context.core.history.as_ref(), &user).await {
+    let export = match account::export(context.core.history(), &user).await {
         Ok(export) => export,
         Err(sentence) => return say(context, message, &sentence).await,
     };
@@ -58,7 +58,7 @@ pub async fn forget_prompt(context: &Context, message: &Message) {
 }
 
 pub async fn forget(context: &Context, message: &Message, user: &UserHash) {
-    let text = account::forget(context.core.history.as_ref(), user).await;
+    let text = account::forget(context.core.history(), user).await;
     say(context, message, &text).await;
 }
 

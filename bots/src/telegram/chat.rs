@@ -127,7 +127,7 @@ fn ask(context: &Context, message: &Message) -> Ask {
         "info" => Ask::Info,
         "start" | "help" => Ask::Text(texts::help("/")),
         "formats" => Ask::Text(texts::formats()),
-        "privacy" => Ask::Text(texts::privacy(context.core.retention)),
+        "privacy" => Ask::Text(texts::privacy(context.core.retention())),
         "history" => Ask::History(words),
         "forget" => Ask::Forget,
         "export" => Ask::Export,

@@ -67,7 +67,7 @@ impl Context {
     fn download_limit(&self) -> u64 {
         self.settings
             .download_limit
-            .min(self.core.limits.max_input_bytes)
+            .min(self.core.limits().max_input_bytes)
     }
 }
 

@@ -80,7 +80,7 @@ async fn run(
             .is_some_and(|accept| {
                 accept.starts_with("image/") || accept.starts_with("application/pdf")
             });
-    let limit = state.core.limits.max_input_bytes;
+    let limit = state.core.limits().max_input_bytes;
     let bytes = read_body(body, headers, limit).await?;
     let job = Job {
         input: bytes,

@@ -5,8 +5,8 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use pixdrop::links::LinkError;
-use pixdrop::store::{FileId, Lookup, unix_now};
+use pixdrop::api::LinkRefusal;
+use pixdrop::store::FileId;
 use serde::Deserialize;
 
 use super::AppState;
@@ -30,19 +30,15 @@ pub async fn download(
     let (Some(exp), Some(sig)) = (query.exp, query.sig) else {
         return forbidden();
     };
-    match state.core.signer.verify(id, exp, &sig, unix_now()) {
-        Err(LinkError::BadSignature) => return forbidden(),
-        Err(LinkError::Expired) => return gone(),
-        Ok(()) => {}
-    }
-    match state.core.store.get(id).await {
-        Ok(Lookup::Found(held)) => {
+    match state.core.open_link(id, exp, &sig).await {
+        Ok(held) => {
             let name = format!("pixdrop-{}.{}", id.short(), held.format.extension());
-            download_response(&held.bytes, held.format, &name, held.expires_at.min(exp))
+            download_response(&held.bytes, held.format, &name, held.expires_at)
         }
-        Ok(Lookup::Gone) => gone(),
-        Ok(Lookup::Never) => never(),
-        Err(error) => ApiError(error).into_response(),
+        Err(LinkRefusal::BadLink) => forbidden(),
+        Err(LinkRefusal::Gone) => gone(),
+        Err(LinkRefusal::Never) => never(),
+        Err(LinkRefusal::Unavailable(error)) => ApiError(error).into_response(),
     }
 }
 

@@ -12,23 +12,19 @@ pub async fn live() -> &'static str {
 }
 
 pub async fn ready(State(state): State<AppState>) -> Response {
-    if state.core.store.ping().await.is_err() {
-        return (StatusCode::SERVICE_UNAVAILABLE, "store unreachable\n").into_response();
+    match state.core.ready().await {
+        Ok(()) => (StatusCode::OK, "ready\n").into_response(),
+        Err(what) => (StatusCode::SERVICE_UNAVAILABLE, format!("{what}\n")).into_response(),
     }
-    if let Some(history) = &state.core.history
-        && history.ping().await.is_err()
-    {
-        return (StatusCode::SERVICE_UNAVAILABLE, "history unreachable\n").into_response();
-    }
-    (StatusCode::OK, "ready\n").into_response()
 }
 
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    let stats = state.core.store.stats().await.unwrap_or_default();
-    let history_failures = state.core.history.as_ref().map_or(0, |h| h.failures());
-    let text = state
-        .metrics
-        .render(&stats, state.core.pool.depth(), history_failures);
+    let figures = state.core.figures().await;
+    let text = state.metrics.render(
+        &figures.store,
+        figures.queue_depth,
+        figures.history_failures,
+    );
     (
         [(
             header::CONTENT_TYPE,

@@ -42,7 +42,7 @@ impl IntoResponse for Refusal {
 
 /// The history and the caller's hash.
 fn caller(state: &AppState, headers: &HeaderMap) -> Result<(History, UserHash), Refusal> {
-    let history = state.core.history.clone().ok_or(Refusal::NoHistory)?;
+    let history = state.core.history().cloned().ok_or(Refusal::NoHistory)?;
     let user = browser_user(state, headers).ok_or(Refusal::NoToken)?;
     Ok((history, user))
 }

@@ -43,15 +43,14 @@ const SILENCE: Duration = Duration::from_secs(1);
 
 fn core() -> Core {
     let retention = Duration::from_secs(60);
-    Core {
-        store: Store::Memory(Arc::new(MemoryStore::new(64 << 20, retention))),
-        pool: Pool::new(2),
-        limits: Limits::default(),
-        signer: Signer::new(None, "http://pixdrop.test"),
-        retention,
-        history: None,
-        users: pixdrop::history::UserHasher::new(b"test"),
-    }
+    Core::new(
+        Store::Memory(Arc::new(MemoryStore::new(64 << 20, retention))),
+        Signer::new(None, "http://pixdrop.test"),
+        pixdrop::history::UserHasher::new(b"test"),
+    )
+    .with_pool(Pool::new(2))
+    .with_limits(Limits::default())
+    .with_retention(retention)
 }
 
 /// `core()` with a history in an in-memory SQLite database.
@@ -63,10 +62,7 @@ async fn core_with_history() -> Core {
     let history = pixdrop::history::History::connect("sqlite::memory:", retention)
         .await
         .unwrap();
-    Core {
-        history: Some(history),
-        ..core()
-    }
+    core().with_history(history)
 }
 
 /// The adapter running against its own fake until `stop`.

@@ -156,14 +156,19 @@ async fn core(with_history: bool) -> Core {
         ),
         false => None,
     };
-    Core {
-        store: Store::Memory(Arc::new(MemoryStore::new(64 << 20, retention))),
-        pool: Pool::new(2),
-        limits: Limits::default(),
-        signer: Signer::new(Some(b"test key"), "http://pixdrop.test"),
-        retention,
-        history,
-        users: UserHasher::new(b"test"),
+    {
+        let core = Core::new(
+            Store::Memory(Arc::new(MemoryStore::new(64 << 20, retention))),
+            Signer::new(Some(b"test key"), "http://pixdrop.test"),
+            UserHasher::new(b"test"),
+        )
+        .with_pool(Pool::new(2))
+        .with_limits(Limits::default())
+        .with_retention(retention);
+        match history {
+            Some(history) => core.with_history(history),
+            None => core,
+        }
     }
 }
 

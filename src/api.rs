@@ -1,0 +1,146 @@
+//! `Core`: what a running pixdrop shares between front ends, behind methods
+//! rather than fields. Adapters convert (see `job`), hold an input for a
+//! later choice, describe an image, open a signed link, and read health and
+//! figures; they never reach the store, the pool or the signer themselves.
+
+use std::time::Duration;
+
+use crate::UserError;
+use crate::history::{History, UserHash, UserHasher};
+use crate::job::Platform;
+use crate::limits::Limits;
+use crate::links::{LinkError, Signer};
+use crate::pool::Pool;
+use crate::store::{FileId, Held, Lookup, Stats, Store, unix_now};
+
+#[derive(Clone)]
+pub struct Core {
+    pub(crate) store: Store,
+    pub(crate) pool: Pool,
+    pub(crate) limits: Limits,
+    pub(crate) signer: Signer,
+    pub(crate) retention: Duration,
+    /// Where conversion metadata goes; `None` keeps no history at all.
+    pub(crate) history: Option<History>,
+    /// Turns platform user ids into the hashes history keeps.
+    pub(crate) users: UserHasher,
+}
+
+/// Why a download link gives no bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkRefusal {
+    /// The signature does not match: not a link we made.
+    BadLink,
+    /// It existed, and has expired or been deleted.
+    Gone,
+    /// No such file was ever held.
+    Never,
+    Unavailable(UserError),
+}
+
+/// What `/metrics` reports of the core.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Figures {
+    pub store: Stats,
+    /// Conversions running or waiting for their turn.
+    pub queue_depth: usize,
+    pub history_failures: u64,
+}
+
+impl Core {
+    /// A core on `store`, one pool worker per core, default limits and a
+    /// one-hour retention, keeping no history.
+    pub fn new(store: Store, signer: Signer, users: UserHasher) -> Self {
+        Self {
+            store,
+            pool: Pool::for_this_machine(),
+            limits: Limits::default(),
+            signer,
+            retention: Duration::from_secs(3600),
+            history: None,
+            users,
+        }
+    }
+
+    pub fn with_pool(self, pool: Pool) -> Self {
+        Self { pool, ..self }
+    }
+
+    pub fn with_limits(self, limits: Limits) -> Self {
+        Self { limits, ..self }
+    }
+
+    pub fn with_retention(self, retention: Duration) -> Self {
+        Self { retention, ..self }
+    }
+
+    pub fn with_history(self, history: History) -> Self {
+        Self {
+            history: Some(history),
+            ..self
+        }
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// How long any held bytes live at most.
+    pub fn retention(&self) -> Duration {
+        self.retention
+    }
+
+    pub fn history(&self) -> Option<&History> {
+        self.history.as_ref()
+    }
+
+    /// The history key for a user of `platform`; the raw id goes no further.
+    pub fn user(&self, platform: Platform, raw_id: &str) -> UserHash {
+        self.users.hash(platform, raw_id)
+    }
+
+    /// The settings key for a chat or channel of `platform`.
+    pub fn place(&self, platform: Platform, raw_id: &str) -> UserHash {
+        self.users.place(platform, raw_id)
+    }
+
+    /// The bytes behind a signed download link, if it is ours and they are
+    /// still held.
+    pub async fn open_link(&self, id: FileId, exp: u64, sig: &str) -> Result<Held, LinkRefusal> {
+        match self.signer.verify(id, exp, sig, unix_now()) {
+            Err(LinkError::BadSignature) => return Err(LinkRefusal::BadLink),
+            Err(LinkError::Expired) => return Err(LinkRefusal::Gone),
+            Ok(()) => {}
+        }
+        match self.store.get(id).await {
+            Ok(Lookup::Found(held)) => Ok(Held {
+                expires_at: held.expires_at.min(exp),
+                ..held
+            }),
+            Ok(Lookup::Gone) => Err(LinkRefusal::Gone),
+            Ok(Lookup::Never) => Err(LinkRefusal::Never),
+            Err(error) => Err(LinkRefusal::Unavailable(error)),
+        }
+    }
+
+    /// Whether the store and the history can be reached; says which can't.
+    pub async fn ready(&self) -> Result<(), &'static str> {
+        if self.store.ping().await.is_err() {
+            return Err("store unreachable");
+        }
+        if let Some(history) = &self.history
+            && history.ping().await.is_err()
+        {
+            return Err("history unreachable");
+        }
+        Ok(())
+    }
+
+    pub async fn figures(&self) -> Figures {
+        Figures {
+            store: self.store.stats().await.unwrap_or_default(),
+            queue_depth: self.pool.depth(),
+            history_failures: self.history.as_ref().map_or(0, History::failures),
+        }
+    }
+}
