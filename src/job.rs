@@ -159,12 +159,13 @@ impl Core {
         .await
     }
 
-    /// What `bytes` is (format, size, frames, metadata), decoded on the pool.
+    /// What `bytes` is (format, size, frames, metadata), read from its
+    /// header on the pool: no pixels are decoded.
     pub async fn describe(&self, bytes: Bytes, client: Client) -> Result<convert::Info, UserError> {
         let limits = self.limits;
-        let cost = self.price(vec![bytes.clone()], Options::default()).await?;
+        let cost = Cost::unknown(bytes.len() as u64);
         self.pool
-            .run(client, cost, move || convert::info(&bytes, &limits))
+            .run(client, cost, move || convert::describe(&bytes, &limits))
             .await
     }
 

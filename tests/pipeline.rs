@@ -329,3 +329,39 @@ fn a_crop_outside_the_image_is_explained() {
     assert_eq!(err.code(), "bad-options");
     assert!(err.to_string().contains("10x10"));
 }
+
+#[test]
+fn describing_from_the_header_says_what_decoding_says() {
+    let jpeg = jpeg_with_orientation_6(&marked(40, 20));
+    let mut files = vec![jpeg.clone(), png(&marked(30, 10))];
+    for words in [
+        "jpeg keep-metadata",
+        "webp keep-metadata",
+        "webp lossless",
+        "png keep-metadata",
+        "gif",
+        "bmp",
+        "tiff",
+        "qoi",
+        "tga",
+        "ico",
+        "pnm",
+        "avif",
+    ] {
+        files.push(run(&jpeg, words).unwrap().bytes);
+    }
+    files.push(run(&png(&marked(30, 10)), "qoi").unwrap().bytes);
+    files.push(animation(3));
+    files.push(run(&animation(3), "webp").unwrap().bytes);
+    files.push(run(&animation(3), "png").unwrap().bytes);
+    for file in files {
+        let decoded = pixdrop::info(&file, &Limits::default()).unwrap();
+        let described = pixdrop::convert::describe(&file, &Limits::default()).unwrap();
+        assert_eq!(described, decoded, "{}", decoded.format);
+    }
+    let damaged = &jpeg[..jpeg.len() - 40];
+    assert!(matches!(
+        pixdrop::convert::describe(damaged, &Limits::default()),
+        Err(UserError::Corrupt { .. })
+    ));
+}

@@ -43,8 +43,13 @@ pub fn probe(bytes: &[u8], limits: &Limits) -> Result<Header, UserError> {
     };
     let (width, height, frames, bytes_per_pixel) = match format {
         Format::Heic | Format::Avif => {
-            let (width, height, alpha) = heif::dimensions(bytes, format.name())?;
-            (width, height, 1, if alpha { 4 } else { 3 })
+            let header = heif::header(bytes, format.name())?;
+            (
+                header.width,
+                header.height,
+                1,
+                if header.alpha { 4 } else { 3 },
+            )
         }
         Format::Gif => {
             let (width, height, frames) = gif::header(bytes, limits)?;

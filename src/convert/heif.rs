@@ -25,23 +25,35 @@ pub fn decode(_bytes: &[u8], _limits: &Limits, format: &str) -> Result<Decoded, 
     })
 }
 
+/// What the container says of the primary image, without decoding it.
+pub struct Header {
+    pub width: u32,
+    pub height: u32,
+    pub alpha: bool,
+    pub icc: Option<Vec<u8>>,
+}
+
 #[cfg(not(pixdrop_heif))]
-pub fn dimensions(_bytes: &[u8], format: &str) -> Result<(u32, u32, bool), UserError> {
+pub fn header(_bytes: &[u8], format: &str) -> Result<Header, UserError> {
     Err(UserError::UnsupportedFormat {
         what: format!("{format}, which this server was built without"),
     })
 }
 
-/// Width, height and whether there is alpha, from the container alone.
 #[cfg(pixdrop_heif)]
-pub fn dimensions(bytes: &[u8], format: &str) -> Result<(u32, u32, bool), UserError> {
+pub fn header(bytes: &[u8], format: &str) -> Result<Header, UserError> {
     let corrupt = || UserError::Corrupt {
         format: format.to_string(),
     };
     let context = sys::Context::read(bytes).ok_or_else(corrupt)?;
     let handle = context.primary().ok_or_else(corrupt)?;
     let (width, height) = handle.dimensions();
-    Ok((width, height, handle.has_alpha()))
+    Ok(Header {
+        width,
+        height,
+        alpha: handle.has_alpha(),
+        icc: handle.icc(),
+    })
 }
 
 #[cfg(pixdrop_heif)]

@@ -24,7 +24,7 @@ use std::time::Instant;
 pub use decode::{Decoded, Frame};
 pub use format::Format;
 pub use header::{Header, probe};
-pub use info::{Info, info};
+pub use info::{Info, describe, info};
 pub use plan::{Cost, check_result, plan};
 pub use sniff::{Sniffed, sniff};
 
