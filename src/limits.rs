@@ -55,22 +55,35 @@ impl Limits {
                 limit: self.max_frames,
             });
         }
+        self.check_pixels(width, height, frames)
+            .map_err(|over| UserError::TooManyPixels {
+                width: over.width,
+                height: over.height,
+                frames_note: over.frames_note,
+                limit: over.limit,
+            })?;
+        Ok(())
+    }
+
+    /// Width × height × frames against the pixel limit; what went over, in
+    /// the words both the input and the result refusals use.
+    pub(crate) fn check_pixels(&self, width: u32, height: u32, frames: u64) -> Result<u64, Over> {
         let pixels = u64::from(width)
             .saturating_mul(u64::from(height))
             .saturating_mul(frames.max(1));
-        if pixels > self.max_pixels {
-            return Err(UserError::TooManyPixels {
-                width: width.into(),
-                height: height.into(),
-                frames_note: if frames > 1 {
-                    format!(" x {frames} frames")
-                } else {
-                    String::new()
-                },
-                limit: self.max_pixels.div_ceil(1_000_000),
-            });
+        if pixels <= self.max_pixels {
+            return Ok(pixels);
         }
-        Ok(())
+        Err(Over {
+            width: width.into(),
+            height: height.into(),
+            frames_note: if frames > 1 {
+                format!(" x {frames} frames")
+            } else {
+                String::new()
+            },
+            limit: self.max_pixels.div_ceil(1_000_000),
+        })
     }
 
     pub fn deadline(&self, started: Instant) -> Deadline {
@@ -79,6 +92,15 @@ impl Limits {
             budget: self.time_budget,
         }
     }
+}
+
+/// A canvas over the pixel limit, as its refusal describes it.
+pub(crate) struct Over {
+    pub width: u64,
+    pub height: u64,
+    pub frames_note: String,
+    /// The limit in megapixels.
+    pub limit: u64,
 }
 
 /// The moment a conversion must be done by; checked between steps because a

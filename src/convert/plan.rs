@@ -113,21 +113,14 @@ pub fn check_result(
     bytes_per_pixel: u8,
     limits: &Limits,
 ) -> Result<u64, UserError> {
-    let pixels = u64::from(width)
-        .saturating_mul(u64::from(height))
-        .saturating_mul(frames.max(1));
-    if pixels > limits.max_pixels {
-        return Err(UserError::ResultTooManyPixels {
-            width: width.into(),
-            height: height.into(),
-            frames_note: if frames > 1 {
-                format!(" x {frames} frames")
-            } else {
-                String::new()
-            },
-            limit: limits.max_pixels.div_ceil(1_000_000),
-        });
-    }
+    let pixels = limits.check_pixels(width, height, frames).map_err(|over| {
+        UserError::ResultTooManyPixels {
+            width: over.width,
+            height: over.height,
+            frames_note: over.frames_note,
+            limit: over.limit,
+        }
+    })?;
     let bytes = pixels.saturating_mul(u64::from(bytes_per_pixel));
     if bytes > limits.max_output_bytes {
         return Err(UserError::ResultTooLarge {
