@@ -35,7 +35,7 @@ async fn simultaneous_commands_from_different_users_are_all_answered_with_files(
     assert_eq!(
         report.results(),
         users,
-        "every user gets a file, none is refused:{report}"
+        "every user gets a file, none is refused (the table above says what the others got)"
     );
 }
 
