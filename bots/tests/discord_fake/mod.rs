@@ -318,6 +318,13 @@ impl FakeDiscord {
         self.shared.lock().calls.clone()
     }
 
+    /// The requests from the `first`-th on: a driver reading as it goes
+    /// copies only what is new.
+    pub fn calls_from(&self, first: usize) -> Vec<Call> {
+        let state = self.shared.lock();
+        state.calls.get(first..).unwrap_or_default().to_vec()
+    }
+
     /// Requests with this method and a path containing `fragment`.
     pub fn calls_to(&self, method: &str, fragment: &str) -> Vec<Call> {
         self.calls()

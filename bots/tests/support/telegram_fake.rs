@@ -162,6 +162,38 @@ impl State {
         }
     }
 
+    /// `push_update` without the wake-up.
+    fn queue(&mut self, mut update: Value) -> u64 {
+        let id = match update["update_id"].as_u64() {
+            Some(id) => id,
+            None => {
+                update["update_id"] = json!(self.next_update_id);
+                self.next_update_id
+            }
+        };
+        self.next_update_id = self.next_update_id.max(id + 1);
+        for key in ["message", "edited_message", "channel_post"] {
+            if let Some(message) = update.get(key) {
+                self.remember_message(message);
+            }
+        }
+        if let Some(query) = update.get("callback_query") {
+            if let Some(message) = query.get("message") {
+                self.remember_message(message);
+            }
+            if let Some(query_id) = query["id"].as_str() {
+                self.callbacks.insert(query_id.to_string(), false);
+            }
+        }
+        let at = self
+            .updates
+            .iter()
+            .position(|queued| queued["update_id"].as_u64() > Some(id))
+            .unwrap_or(self.updates.len());
+        self.updates.insert(at, update);
+        id
+    }
+
     fn store_file(&mut self, bytes: Option<Vec<u8>>, size: u64, ext: &str) -> String {
         self.file_seq += 1;
         let n = self.file_seq;
@@ -365,40 +397,26 @@ impl FakeTelegram {
 
     /// Queues an update (numbering it when it has no `update_id`) and
     /// learns its chats, messages and callback query; returns its id.
-    pub fn push_update(&self, mut update: Value) -> u64 {
-        let id = {
-            let mut state = self.inner.lock();
-            let id = match update["update_id"].as_u64() {
-                Some(id) => id,
-                None => {
-                    update["update_id"] = json!(state.next_update_id);
-                    state.next_update_id
-                }
-            };
-            state.next_update_id = state.next_update_id.max(id + 1);
-            for key in ["message", "edited_message", "channel_post"] {
-                if let Some(message) = update.get(key) {
-                    state.remember_message(message);
-                }
-            }
-            if let Some(query) = update.get("callback_query") {
-                if let Some(message) = query.get("message") {
-                    state.remember_message(message);
-                }
-                if let Some(query_id) = query["id"].as_str() {
-                    state.callbacks.insert(query_id.to_string(), false);
-                }
-            }
-            let at = state
-                .updates
-                .iter()
-                .position(|queued| queued["update_id"].as_u64() > Some(id))
-                .unwrap_or(state.updates.len());
-            state.updates.insert(at, update);
-            id
-        };
+    pub fn push_update(&self, update: Value) -> u64 {
+        let id = self.inner.lock().queue(update);
         self.inner.changed.notify_waiters();
         id
+    }
+
+    /// Queues `updates` under one lock with one wake-up, so a waiting
+    /// `getUpdates` answers them together (a burst); returns their ids.
+    pub fn push_updates(&self, updates: Vec<Value>) -> Vec<u64> {
+        let ids = {
+            let mut state = self.inner.lock();
+            updates.into_iter().map(|u| state.queue(u)).collect()
+        };
+        self.inner.changed.notify_waiters();
+        ids
+    }
+
+    /// Now, on the clock `Call::at` counts (from the fake's start).
+    pub fn elapsed(&self) -> Duration {
+        self.inner.lock().started.elapsed()
     }
 
     /// Makes the next call of `method` (any case) fail with `with`.
@@ -413,6 +431,13 @@ impl FakeTelegram {
 
     pub fn calls(&self) -> Vec<Call> {
         self.inner.lock().calls.clone()
+    }
+
+    /// The calls from the `first`-th on: a driver reading as it goes
+    /// copies only what is new.
+    pub fn calls_from(&self, first: usize) -> Vec<Call> {
+        let state = self.inner.lock();
+        state.calls.get(first..).unwrap_or_default().to_vec()
     }
 
     /// A message as it stands now (after edits), sent by anyone.
