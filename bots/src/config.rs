@@ -160,7 +160,7 @@ impl Config {
                 body_timeout: parse(&get, "PIXDROP_BODY_TIMEOUT", "60s", duration)?,
                 body_min_rate: parse(&get, "PIXDROP_BODY_MIN_RATE", "128KiB", some_bytes)?,
                 write_timeout: parse(&get, "PIXDROP_WRITE_TIMEOUT", "30s", duration)?,
-                max_connections: parse(&get, "PIXDROP_MAX_CONNECTIONS", "1024", count)?
+                max_connections: parse(&get, "PIXDROP_MAX_CONNECTIONS", "4096", count)?
                     .try_into()
                     .unwrap_or(usize::MAX),
             },

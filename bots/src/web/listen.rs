@@ -46,7 +46,7 @@ impl Default for Bounds {
             body_timeout: Duration::from_secs(60),
             body_min_rate: 128 * 1024,
             write_timeout: Duration::from_secs(30),
-            max_connections: 1024,
+            max_connections: 4096,
         }
     }
 }
@@ -97,9 +97,10 @@ pub async fn run(
 }
 
 /// Bytes one connection may buffer, and so the largest request header
-/// (hyper answers 431 past it); hyper's default is 400 kB, which a cap's
-/// worth of slow-loris connections would turn into hundreds of megabytes.
-const MAX_BUFFER: usize = 64 * 1024;
+/// (hyper answers 431 past it). hyper's default is 400 kB, which a cap's
+/// worth of slow-loris connections would turn into gigabytes; this keeps a
+/// full cap near 30 kB a connection.
+const MAX_BUFFER: usize = 16 * 1024;
 
 /// Descriptors kept back for everything but HTTP connections: the store,
 /// the history database, the chat platforms' clients, the runtime.
