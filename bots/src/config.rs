@@ -52,6 +52,8 @@ pub struct Config {
     pub history_salt: Option<Secret>,
     /// Days chat users' history records are kept.
     pub history_days: u64,
+    /// Time and connection bounds of the HTTP listener.
+    pub web_bounds: crate::web::Bounds,
 }
 
 /// A credential; never printed.
@@ -153,6 +155,15 @@ impl Config {
                 .unwrap_or(u32::MAX),
             history_salt: get("PIXDROP_HISTORY_SALT").map(Secret),
             history_days: parse(&get, "PIXDROP_HISTORY_DAYS", "365", count)?,
+            web_bounds: crate::web::Bounds {
+                header_timeout: parse(&get, "PIXDROP_HEADER_TIMEOUT", "10s", duration)?,
+                body_timeout: parse(&get, "PIXDROP_BODY_TIMEOUT", "60s", duration)?,
+                body_min_rate: parse(&get, "PIXDROP_BODY_MIN_RATE", "128KiB", some_bytes)?,
+                write_timeout: parse(&get, "PIXDROP_WRITE_TIMEOUT", "30s", duration)?,
+                max_connections: parse(&get, "PIXDROP_MAX_CONNECTIONS", "4096", count)?
+                    .try_into()
+                    .unwrap_or(usize::MAX),
+            },
         })
     }
 }
@@ -163,7 +174,7 @@ impl Config {
         let on = |set: bool| if set { "on" } else { "off" };
         let scheme = |url: &str| url.split(':').next().unwrap_or("").to_string();
         format!(
-            "bind={} public_url={} retention={}s telegram={} ({}) discord={} ({}, gateway={}, http_interactions={}) store={} history={} signing_key={} max_memory={} limits={:?}",
+            "bind={} public_url={} retention={}s telegram={} ({}) discord={} ({}, gateway={}, http_interactions={}) store={} history={} signing_key={} max_memory={} limits={:?} web={:?}",
             self.bind,
             self.public_url,
             self.retention.as_secs(),
@@ -186,6 +197,7 @@ impl Config {
             },
             self.max_memory,
             self.limits,
+            self.web_bounds,
         )
     }
 }
@@ -234,6 +246,15 @@ fn byte_count(text: &str) -> Result<u64, String> {
     text.parse::<ByteSize>().map(ByteSize::bytes)
 }
 
+fn some_bytes(text: &str) -> Result<u64, String> {
+    match byte_count(text)? {
+        0 => Err(format!(
+            "expected a size above zero, like 128KiB, got `{text}`"
+        )),
+        bytes => Ok(bytes),
+    }
+}
+
 /// `90s`, `15m`, `1h`, or plain seconds.
 pub fn duration(text: &str) -> Result<Duration, String> {
     let bad = || format!("expected a duration like 90s, 15m or 1h, got `{text}`");
@@ -278,6 +299,33 @@ mod tests {
         assert_eq!(config.max_memory, 1_073_741_824);
         assert_eq!(config.database_url, "sqlite://pixdrop.db");
         assert!(config.telegram_token.is_none());
+        assert_eq!(config.web_bounds, crate::web::Bounds::default());
+    }
+
+    #[test]
+    fn web_bounds_read_durations_sizes_and_counts() {
+        let config = load(&[
+            ("PIXDROP_HEADER_TIMEOUT", "2s"),
+            ("PIXDROP_BODY_TIMEOUT", "1m"),
+            ("PIXDROP_BODY_MIN_RATE", "16KiB"),
+            ("PIXDROP_WRITE_TIMEOUT", "5"),
+            ("PIXDROP_MAX_CONNECTIONS", "3"),
+        ])
+        .unwrap();
+        let bounds = config.web_bounds;
+        assert_eq!(bounds.header_timeout, Duration::from_secs(2));
+        assert_eq!(bounds.body_timeout, Duration::from_secs(60));
+        assert_eq!(bounds.body_min_rate, 16 * 1024);
+        assert_eq!(bounds.write_timeout, Duration::from_secs(5));
+        assert_eq!(bounds.max_connections, 3);
+        for (variable, value) in [
+            ("PIXDROP_BODY_MIN_RATE", "0"),
+            ("PIXDROP_MAX_CONNECTIONS", "0"),
+            ("PIXDROP_HEADER_TIMEOUT", "soon"),
+        ] {
+            let err = load(&[(variable, value)]).unwrap_err();
+            assert!(err.to_string().starts_with(variable), "{err}");
+        }
     }
 
     #[test]

@@ -135,7 +135,12 @@ pub async fn run(config: Config) -> Result<(), String> {
         telegram: hook,
         discord: endpoint,
     };
-    let web = tokio::spawn(web::serve(listener, state, stopped()));
+    let web = tokio::spawn(web::serve_within(
+        listener,
+        state,
+        config.web_bounds,
+        stopped(),
+    ));
     tokio::select! {
         () = shutdown_signal() => {}
         Some(ended) = bots.join_next() => {

@@ -1,21 +1,23 @@
 //! The web front end: the upload page, the HTTP API, signed downloads,
 //! health and metrics. `app` builds the router from shared state, so tests
-//! drive it without a socket; `serve` runs it on a bound listener until the
-//! shutdown future resolves, finishing requests already in flight.
+//! drive it without a socket; `serve` runs it on a bound listener, within
+//! the time and connection bounds of `listen`, until the shutdown future
+//! resolves, finishing requests already in flight.
 
 mod api;
+mod body_rate;
 mod discord_hook;
 mod download;
 mod errors;
 mod health;
 mod history;
+mod listen;
 pub mod metrics;
 mod page;
 mod rate;
 mod telegram_hook;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
@@ -23,6 +25,7 @@ use axum::routing::{get, post};
 use pixdrop::Core;
 use tokio::net::TcpListener;
 
+pub use listen::Bounds;
 pub use metrics::Metrics;
 pub use rate::RateLimit;
 pub use telegram_hook::TelegramHook;
@@ -59,13 +62,26 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// `serve_within` the default bounds.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_within(listener, state, Bounds::default(), shutdown).await
+}
+
+/// Serves `app(state)` on `listener` within `bounds` until `shutdown`
+/// resolves, then finishes the requests in flight.
+pub async fn serve_within(
+    listener: TcpListener,
+    state: AppState,
+    bounds: Bounds,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let router = app(state).layer(axum::middleware::from_fn_with_state(
+        bounds,
+        body_rate::watch,
+    ));
+    listen::run(listener, router, bounds, shutdown).await
 }
