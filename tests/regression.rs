@@ -55,3 +55,14 @@ fn damaged_avif_is_refused_without_decoder_noise_on_stderr() {
     let stderr = stderr_of_child("damaged_avif_is_refused_without_decoder_noise_on_stderr");
     assert_eq!(stderr, "", "a C decoder wrote to stderr");
 }
+
+/// A PNM header of 160x0 (found by the `convert` target) decoded to an
+/// image with no pixels, and the encoders then failed with an internal
+/// error ("Something went wrong") instead of saying the file is damaged.
+#[test]
+fn zero_height_pnm_is_refused_as_damaged() {
+    for words in ["to=qoi", "to=png", "to=jpeg", "to=webp resize=50%"] {
+        let error = convert("pnm-zero-height.pgm", words).unwrap_err();
+        assert_eq!(error.code(), "corrupt", "{words}: {error:?}");
+    }
+}
