@@ -42,6 +42,24 @@ pub fn decode(
     limits: &Limits,
     deadline: &Deadline,
 ) -> Result<Decoded, UserError> {
+    let decoded = decode_pixels(bytes, format, limits, deadline)?;
+    // Some decoders accept a header with a side of 0 (a PNM of 160x0); an
+    // image without pixels is damaged, and no encoder could write it.
+    let empty = |frame: &Frame| frame.image.width() == 0 || frame.image.height() == 0;
+    if decoded.frames.iter().any(empty) {
+        return Err(UserError::Corrupt {
+            format: format.name().to_uppercase(),
+        });
+    }
+    Ok(decoded)
+}
+
+fn decode_pixels(
+    bytes: &[u8],
+    format: Format,
+    limits: &Limits,
+    deadline: &Deadline,
+) -> Result<Decoded, UserError> {
     integrity::check(bytes, format)?;
     let cursor = || Cursor::new(bytes);
     let fail = |error: ImageError| map_error(error, format);

@@ -105,9 +105,9 @@ pub fn encode_avif(
 mod sys {
     //! The libheif calls, each wrapped so that every pointer is freed once.
 
-    use std::ffi::{c_char, c_int, c_void};
+    use std::ffi::{CStr, c_char, c_int, c_void};
     use std::ptr;
-    use std::sync::Once;
+    use std::sync::{Once, OnceLock};
 
     #[repr(C)]
     struct HeifError {
@@ -248,6 +248,103 @@ mod sys {
         fn heif_image_get_width(image: *const RawImage, channel: c_int) -> c_int;
         fn heif_image_get_height(image: *const RawImage, channel: c_int) -> c_int;
         fn heif_image_release(image: *const RawImage);
+    }
+
+    #[repr(C)]
+    struct RawDecoderDescriptor {
+        _private: [u8; 0],
+    }
+
+    /// `heif_decoding_options` up to `decoder_id` (version 4, libheif 1.15).
+    /// Always allocated by libheif, which may add fields after these.
+    #[repr(C)]
+    struct DecodingOptions {
+        version: u8,
+        ignore_transformations: u8,
+        start_progress: *const c_void,
+        on_progress: *const c_void,
+        end_progress: *const c_void,
+        progress_user_data: *mut c_void,
+        convert_hdr_to_8bit: u8,
+        strict_decoding: u8,
+        decoder_id: *const c_char,
+    }
+
+    unsafe extern "C" {
+        fn heif_decoding_options_alloc() -> *mut DecodingOptions;
+        fn heif_decoding_options_free(options: *mut DecodingOptions);
+        fn heif_get_decoder_descriptors(
+            format: c_int,
+            out: *mut *const RawDecoderDescriptor,
+            count: c_int,
+        ) -> c_int;
+        fn heif_decoder_descriptor_get_id_name(
+            descriptor: *const RawDecoderDescriptor,
+        ) -> *const c_char;
+    }
+
+    /// libheif's AV1 decoder that says nothing about damaged input. dav1d,
+    /// libheif's first choice, prints its complaints to stderr (`Error
+    /// parsing OBU data`), which libheif can't quiet, and leaks on some of
+    /// them; libaom's decoder only returns its error. So AV1 images are
+    /// decoded by libaom whenever this libheif has it.
+    const QUIET_AV1_DECODER: &CStr = c"aom";
+    /// libheif's answer when the chosen decoder can't decode the image's
+    /// codec (`heif_error_Unsupported_feature`, `_Unsupported_codec`).
+    const UNSUPPORTED_CODEC: (c_int, c_int) = (4, 3000);
+
+    fn has_quiet_av1_decoder() -> bool {
+        static FOUND: OnceLock<bool> = OnceLock::new();
+        *FOUND.get_or_init(|| {
+            init();
+            let mut found = [ptr::null(); 16];
+            // SAFETY: libheif writes at most `found.len()` static descriptors
+            // and returns how many; each has a NUL-terminated static id.
+            unsafe {
+                let count = heif_get_decoder_descriptors(
+                    COMPRESSION_AV1,
+                    found.as_mut_ptr(),
+                    found.len() as c_int,
+                );
+                found[..count.clamp(0, found.len() as c_int) as usize]
+                    .iter()
+                    .any(|d| {
+                        CStr::from_ptr(heif_decoder_descriptor_get_id_name(*d)) == QUIET_AV1_DECODER
+                    })
+            }
+        })
+    }
+
+    /// Decoding options naming the quiet AV1 decoder, so that libheif
+    /// refuses (`UNSUPPORTED_CODEC`) any image that is not AV1.
+    struct Options(*mut DecodingOptions);
+
+    impl Options {
+        fn quiet_av1() -> Option<Self> {
+            if !has_quiet_av1_decoder() {
+                return None;
+            }
+            // SAFETY: allocated by libheif with every field it knows set to
+            // its default; `decoder_id` is written only where the version
+            // says the field exists, and points at a static string.
+            unsafe {
+                let options = heif_decoding_options_alloc();
+                if options.is_null() {
+                    return None;
+                }
+                if (*options).version >= 4 {
+                    (*options).decoder_id = QUIET_AV1_DECODER.as_ptr();
+                }
+                Some(Self(options))
+            }
+        }
+    }
+
+    impl Drop for Options {
+        fn drop(&mut self) {
+            // SAFETY: allocated by heif_decoding_options_alloc, freed once.
+            unsafe { heif_decoding_options_free(self.0) }
+        }
     }
 
     static INIT: Once = Once::new();
@@ -487,7 +584,8 @@ mod sys {
             }
         }
 
-        /// Decodes to interleaved 8-bit RGB or RGBA, rows packed.
+        /// Decodes to interleaved 8-bit RGB or RGBA, rows packed: AV1 with
+        /// the quiet decoder, anything else with libheif's default.
         pub fn decode(&self, alpha: bool) -> Option<Vec<u8>> {
             let chroma = if alpha {
                 CHROMA_INTERLEAVED_RGBA
@@ -495,11 +593,19 @@ mod sys {
                 CHROMA_INTERLEAVED_RGB
             };
             let channels = if alpha { 4 } else { 3 };
-            let mut raw = ptr::null_mut();
-            // SAFETY: a valid handle; the image is released by `Image`'s Drop.
-            let err = unsafe {
-                heif_decode_image(self.raw, &mut raw, COLORSPACE_RGB, chroma, ptr::null())
+            let decode = |options: *const DecodingOptions, raw: &mut *mut RawImage| {
+                // SAFETY: a valid handle and options (or null, for defaults)
+                // that outlive the call; the image is released by `Image`'s Drop.
+                unsafe { heif_decode_image(self.raw, raw, COLORSPACE_RGB, chroma, options.cast()) }
             };
+            let mut raw = ptr::null_mut();
+            let mut err = match Options::quiet_av1() {
+                Some(options) => decode(options.0, &mut raw),
+                None => decode(ptr::null(), &mut raw),
+            };
+            if (err.code, err.subcode) == UNSUPPORTED_CODEC {
+                err = decode(ptr::null(), &mut raw);
+            }
             if err.code != 0 || raw.is_null() {
                 return None;
             }
