@@ -120,6 +120,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         bots.spawn(telegram::run(settings, core.clone(), stopped()));
     }
     let mut endpoint = None;
+    let mut discord_bot = None;
     if let Some(token) = &config.discord_token {
         let settings = discord::Settings {
             token: token.0.clone(),
@@ -127,8 +128,11 @@ pub async fn run(config: Config) -> Result<(), String> {
             guild_id: config.discord_guild_id,
             message_content: config.discord_message_content,
             per_user_per_minute: config.user_rate_per_minute,
+            download: Timeouts::default(),
+            drain: DRAIN,
         };
         let bot = discord::Bot::new(settings, core.clone())?;
+        discord_bot = Some(bot.clone());
         if let Some(key) = config.discord_public_key {
             endpoint = Some(discord::Endpoint::new(key, bot.clone())?);
         }
@@ -162,7 +166,7 @@ pub async fn run(config: Config) -> Result<(), String> {
     let _ = stop.send(true);
     let deadline = Instant::now() + DRAIN;
     tokio::select! {
-        drained = tokio::time::timeout_at(deadline + WIND_DOWN, drain(bots, web)) => {
+        drained = tokio::time::timeout_at(deadline + WIND_DOWN, drain(bots, web, discord_bot, deadline)) => {
             match drained {
                 Ok(result) => result?,
                 Err(_) => tracing::warn!("stopping with work still in flight: the drain time is up"),
@@ -175,10 +179,13 @@ pub async fn run(config: Config) -> Result<(), String> {
 }
 
 /// Waits for the front ends to finish what they took: each bot drains
-/// itself, and the web server finishes its requests.
+/// itself, the web server finishes its requests, and then the Discord
+/// interactions those requests answered get their edits.
 async fn drain(
     mut bots: JoinSet<Result<(), String>>,
     web: JoinHandle<std::io::Result<()>>,
+    discord: Option<Arc<discord::Bot>>,
+    deadline: Instant,
 ) -> Result<(), String> {
     while let Some(ended) = bots.join_next().await {
         match ended {
@@ -187,9 +194,14 @@ async fn drain(
             Err(error) => tracing::error!("a front end task failed: {error}"),
         }
     }
-    web.await
+    let served = web
+        .await
         .map_err(|e| format!("web server task failed: {e}"))?
-        .map_err(|e| format!("web server stopped: {e}"))
+        .map_err(|e| format!("web server stopped: {e}"));
+    if let Some(bot) = discord {
+        bot.finish(deadline).await;
+    }
+    served
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -9,7 +9,7 @@ use crate::{jpeg, support};
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use support::server::Stopper;
@@ -18,6 +18,8 @@ use support::telegram_fake::{Call, FakeTelegram, Slow};
 const CHAT: i64 = 7001;
 /// How long a test waits for the binary to act.
 const WITHIN: Duration = Duration::from_secs(30);
+/// Where spawned binaries log, inside their work directory.
+const LOG: &str = "stderr.log";
 
 /// `pixdrop serve` against `fake`, working in `workdir`.
 fn spawn(fake: &FakeTelegram, workdir: &Path) -> Stopper {
@@ -27,6 +29,11 @@ fn spawn(fake: &FakeTelegram, workdir: &Path) -> Stopper {
         .unwrap()
         .port();
     std::fs::create_dir_all(workdir).unwrap();
+    let log = std::fs::File::options()
+        .create(true)
+        .append(true)
+        .open(workdir.join(LOG))
+        .unwrap();
     Stopper(
         Command::new(env!("CARGO_BIN_EXE_pixdrop"))
             .arg("serve")
@@ -38,7 +45,7 @@ fn spawn(fake: &FakeTelegram, workdir: &Path) -> Stopper {
             .env("DATABASE_URL", "sqlite::memory:")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .unwrap(),
     )
@@ -48,21 +55,26 @@ fn workdir(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("pixdrop-tg-{name}-{}", std::process::id()))
 }
 
-/// Sends SIGTERM and waits (at most `WITHIN`) for the exit.
-async fn terminate(child: &mut Stopper) -> ExitStatus {
+/// Sends SIGTERM and expects a clean exit within `WITHIN`.
+async fn terminate(child: &mut Stopper, workdir: &Path) {
     // SAFETY: sends SIGTERM to the child we spawned.
     unsafe { libc::kill(child.0.id() as i32, libc::SIGTERM) };
     let asked = Instant::now();
-    loop {
+    let status = loop {
         if let Some(status) = child.0.try_wait().unwrap() {
-            return status;
+            break status;
         }
         assert!(
             asked.elapsed() < WITHIN,
             "no exit within {WITHIN:?} of SIGTERM"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    };
+    let log = std::fs::read_to_string(workdir.join(LOG)).unwrap_or_default();
+    assert!(
+        status.success(),
+        "clean exit on SIGTERM, got {status}; log:\n{log}"
+    );
 }
 
 fn documents(calls: &[Call]) -> Vec<&Call> {
@@ -87,8 +99,7 @@ async fn the_binary_answers_a_caption_command_through_the_bot_api() {
     assert!(name.ends_with(".png"), "{name}");
     assert!(bytes.starts_with(b"\x89PNG"));
     assert!(calls.iter().any(|c| c.is("setmycommands")));
-    let status = terminate(&mut child).await;
-    assert!(status.success(), "clean exit on SIGTERM, got {status}");
+    terminate(&mut child, &workdir).await;
     std::fs::remove_dir_all(&workdir).unwrap();
 }
 
@@ -114,8 +125,7 @@ async fn sigterm_mid_burst_delivers_every_conversion_and_a_restart_repeats_none(
         documents(&fake.calls()).is_empty(),
         "too late to be in flight"
     );
-    let status = terminate(&mut first).await;
-    assert!(status.success(), "clean exit on SIGTERM, got {status}");
+    terminate(&mut first, &workdir).await;
     let calls = fake.calls();
     let delivered = documents(&calls);
     let mut answered: Vec<i64> = delivered.iter().filter_map(|c| c.chat_id()).collect();
@@ -152,7 +162,6 @@ async fn sigterm_mid_burst_delivers_every_conversion_and_a_restart_repeats_none(
         "answered twice after the restart\n{}",
         fake.dump()
     );
-    let status = terminate(&mut second).await;
-    assert!(status.success(), "clean exit on SIGTERM, got {status}");
+    terminate(&mut second, &workdir).await;
     std::fs::remove_dir_all(&workdir).unwrap();
 }
