@@ -1,6 +1,7 @@
 //! The running service: builds the shared `Core` from `Config` (store,
-//! sweeper, pool, link signer), starts the configured front ends, and stops
-//! them all on SIGTERM or Ctrl-C after in-flight work is done.
+//! sweeper, pool, link signer), starts the configured front ends, and on
+//! SIGTERM or Ctrl-C drains them: nothing new is taken, work in flight
+//! (conversion and delivery) finishes for up to `DRAIN`, then it returns.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,8 +12,11 @@ use pixdrop::links::Signer;
 use pixdrop::pool::Pool;
 use pixdrop::store::{MemoryStore, RedisStore, Store, memory};
 use tokio::net::TcpListener;
+use tokio::task::{JoinHandle, JoinSet};
+use tokio::time::Instant;
 
 use crate::config::Config;
+use crate::download::Timeouts;
 use crate::web::{self, AppState, Metrics, RateLimit, TelegramHook};
 use crate::{discord, telegram};
 
@@ -22,6 +26,13 @@ const FULL_SWEEP_EVERY: Duration = Duration::from_secs(30);
 
 /// Days records without a user (web, API) are kept.
 const ANONYMOUS_HISTORY_DAYS: u64 = 30;
+
+/// How long work in flight may go on after SIGTERM. Orchestrators wait
+/// 30 s before they kill, so this leaves time to confirm and exit.
+pub const DRAIN: Duration = Duration::from_secs(25);
+/// Past `DRAIN`, for the front ends to wind down (the last Telegram offset
+/// confirmation, the web server's last connections) before giving up.
+const WIND_DOWN: Duration = Duration::from_secs(4);
 
 pub async fn core(config: &Config) -> Result<Core, String> {
     let store = match &config.redis_url {
@@ -79,7 +90,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("PIXDROP_BIND: can't listen on {}: {e}", config.bind))?;
     tracing::info!(address = %config.bind, "web front end listening");
-    let mut bots = tokio::task::JoinSet::new();
+    let mut bots = JoinSet::new();
     let mut hook = None;
     if let Some(token) = &config.telegram_token {
         let webhook = config.telegram_webhook_url.as_ref().map(|base| {
@@ -103,10 +114,13 @@ pub async fn run(config: Config) -> Result<(), String> {
             album_wait: Duration::from_millis(1500),
             webhook,
             per_user_per_minute: config.user_rate_per_minute,
+            download: Timeouts::default(),
+            drain: DRAIN,
         };
         bots.spawn(telegram::run(settings, core.clone(), stopped()));
     }
     let mut endpoint = None;
+    let mut discord_bot = None;
     if let Some(token) = &config.discord_token {
         let settings = discord::Settings {
             token: token.0.clone(),
@@ -114,8 +128,11 @@ pub async fn run(config: Config) -> Result<(), String> {
             guild_id: config.discord_guild_id,
             message_content: config.discord_message_content,
             per_user_per_minute: config.user_rate_per_minute,
+            download: Timeouts::default(),
+            drain: DRAIN,
         };
         let bot = discord::Bot::new(settings, core.clone())?;
+        discord_bot = Some(bot.clone());
         if let Some(key) = config.discord_public_key {
             endpoint = Some(discord::Endpoint::new(key, bot.clone())?);
         }
@@ -142,7 +159,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         stopped(),
     ));
     tokio::select! {
-        () = shutdown_signal() => {}
+        () = shutdown_signal() => tracing::info!("shutting down: finishing work in flight"),
         Some(ended) = bots.join_next() => {
             if let Ok(Err(error)) = ended {
                 tracing::error!("a front end stopped: {error}");
@@ -152,12 +169,44 @@ pub async fn run(config: Config) -> Result<(), String> {
         }
     }
     let _ = stop.send(true);
-    while bots.join_next().await.is_some() {}
-    web.await
-        .map_err(|e| format!("web server task failed: {e}"))?
-        .map_err(|e| format!("web server stopped: {e}"))?;
+    let deadline = Instant::now() + DRAIN;
+    tokio::select! {
+        drained = tokio::time::timeout_at(deadline + WIND_DOWN, drain(bots, web, discord_bot, deadline)) => {
+            match drained {
+                Ok(result) => result?,
+                Err(_) => tracing::warn!("stopping with work still in flight: the drain time is up"),
+            }
+        }
+        () = shutdown_signal() => tracing::warn!("asked again: stopping with work still in flight"),
+    }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Waits for the front ends to finish what they took: each bot drains
+/// itself, the web server finishes its requests, and then the Discord
+/// interactions those requests answered get their edits.
+async fn drain(
+    mut bots: JoinSet<Result<(), String>>,
+    web: JoinHandle<std::io::Result<()>>,
+    discord: Option<Arc<discord::Bot>>,
+    deadline: Instant,
+) -> Result<(), String> {
+    while let Some(ended) = bots.join_next().await {
+        match ended {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::error!("a front end failed while stopping: {error}"),
+            Err(error) => tracing::error!("a front end task failed: {error}"),
+        }
+    }
+    let served = web
+        .await
+        .map_err(|e| format!("web server task failed: {e}"))?
+        .map_err(|e| format!("web server stopped: {e}"));
+    if let Some(bot) = discord {
+        bot.finish(deadline).await;
+    }
+    served
 }
 
 /// Resolves on SIGTERM or Ctrl-C.
@@ -180,5 +229,4 @@ pub async fn shutdown_signal() {
         () = interrupt => {}
         () = terminate => {}
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }

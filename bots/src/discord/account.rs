@@ -9,7 +9,6 @@ use serenity::all::{
 
 use super::Bot;
 use super::interact::{answer, defer, user};
-use super::reply::retrying;
 use super::respond::Responder;
 use crate::account;
 
@@ -36,13 +35,18 @@ pub async fn export(bot: &Bot, to: &Responder, command: &CommandInteraction) {
         return tracing::warn!("discord defer failed: {error}");
     }
     let user = user(bot, command.user.id);
-    let edit = match account::export(bot.core.history(), &user).await {
-        Ok(export) => EditInteractionResponse::new()
-            .content(export.caption)
-            .new_attachment(CreateAttachment::bytes(export.bytes, export.file_name)),
-        Err(sentence) => EditInteractionResponse::new().content(sentence),
+    let (edit, files) = match account::export(bot.core.history(), &user).await {
+        Ok(export) => (
+            EditInteractionResponse::new().content(export.caption),
+            vec![CreateAttachment::bytes(export.bytes, export.file_name)],
+        ),
+        Err(sentence) => (EditInteractionResponse::new().content(sentence), Vec::new()),
     };
-    if let Err(error) = retrying(|| command.edit_response(&to.http, edit.clone())).await {
+    let edited = to
+        .rest
+        .edit_original(command.application_id, &command.token, &edit, &files)
+        .await;
+    if let Err(error) = edited {
         tracing::warn!("discord export not delivered: {error}");
     }
 }

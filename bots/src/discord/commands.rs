@@ -3,8 +3,10 @@
 //! globally at start, and in `DISCORD_GUILD_ID` too when set.
 
 use serenity::all::{
-    Command, CommandOptionType, CommandType, CreateCommand, CreateCommandOption, GuildId, Http,
+    ApplicationId, CommandOptionType, CommandType, CreateCommand, CreateCommandOption, GuildId,
 };
+
+use super::rest::{self, Rest};
 
 /// Target formats offered as choices (Discord allows 25).
 pub const FORMATS: [&str; 10] = [
@@ -78,10 +80,14 @@ pub fn all() -> Vec<CreateCommand> {
     ]
 }
 
-pub async fn register(http: &Http, guild: Option<GuildId>) -> serenity::Result<()> {
-    Command::set_global_commands(http, all()).await?;
+pub async fn register(
+    rest: &Rest,
+    application: ApplicationId,
+    guild: Option<GuildId>,
+) -> Result<(), rest::Error> {
+    rest.set_commands(application, None, &all()).await?;
     if let Some(guild) = guild {
-        guild.set_commands(http, all()).await?;
+        rest.set_commands(application, Some(guild), &all()).await?;
     }
     Ok(())
 }

@@ -6,11 +6,12 @@
 
 use std::sync::Arc;
 
-use serenity::all::{CommandInteraction, CreateMessage, Http, Message, Permissions};
+use serenity::all::{
+    CommandInteraction, CreateAttachment, CreateMessage, Http, Message, Permissions,
+};
 
 use super::fetch::Source;
 use super::interact::{answer, convert_all, format_select, request};
-use super::reply::retrying;
 use super::respond::Responder;
 use super::{Bot, fetch};
 
@@ -83,7 +84,7 @@ pub async fn posted(bot: &Bot, http: &Arc<Http>, message: &Message) {
     }
     if sources.is_empty() {
         let hint = "Attach an image (or several) and I'll convert it. Add option words like `webp 80` or `png resize=50%`, or leave them out and pick a format.";
-        return reply(http, message, CreateMessage::new().content(hint)).await;
+        return reply(bot, message, CreateMessage::new().content(hint), &[]).await;
     }
     let words = option_words(&message.content);
     match pixdrop::Options::parse(words.iter().map(String::as_str)) {
@@ -95,7 +96,7 @@ pub async fn posted(bot: &Bot, http: &Arc<Http>, message: &Message) {
             let offer = CreateMessage::new()
                 .content(format!("{lead}Convert to:"))
                 .components(vec![format_select(message)]);
-            reply(http, message, offer).await;
+            reply(bot, message, offer, &[]).await;
         }
     }
 }
@@ -128,19 +129,19 @@ async fn convert_and_reply(
     sources: &[Source],
 ) {
     let _typing = message.channel_id.start_typing(http);
-    let post = match convert_all(bot, words, sources, message.author.id).await {
+    let (post, files) = match convert_all(bot, words, sources, message.author.id).await {
         Ok(batch) => {
             let (files, text) = batch.message(DEFAULT_UPLOAD_LIMIT);
-            CreateMessage::new().content(text).add_files(files)
+            (CreateMessage::new().content(text), files)
         }
-        Err(error) => CreateMessage::new().content(error.to_string()),
+        Err(error) => (CreateMessage::new().content(error.to_string()), Vec::new()),
     };
-    reply(http, message, post).await;
+    reply(bot, message, post, &files).await;
 }
 
-async fn reply(http: &Arc<Http>, message: &Message, post: CreateMessage) {
+async fn reply(bot: &Bot, message: &Message, post: CreateMessage, files: &[CreateAttachment]) {
     let post = post.reference_message(message);
-    if let Err(error) = retrying(|| message.channel_id.send_message(http, post.clone())).await {
+    if let Err(error) = bot.rest.post(message.channel_id, &post, files).await {
         tracing::warn!("discord reply not delivered: {error}");
     }
 }

@@ -74,12 +74,12 @@ impl Endpoint {
         if matches!(interaction, Interaction::Ping(_)) {
             return Ok(json!({ "type": PONG }));
         }
-        self.bot
-            .http
-            .set_application_id(interaction.application_id());
-        let (responder, first) = Responder::inline(self.bot.http.clone());
+        let (responder, first) = Responder::inline(self.bot.rest.clone());
         let bot = self.bot.clone();
-        tokio::spawn(async move { interact::handle(&bot, &responder, interaction).await });
+        // Tracked: the edit after this answer must still go out on shutdown.
+        self.bot
+            .work
+            .spawn(async move { interact::handle(&bot, &responder, interaction).await });
         match tokio::time::timeout(ANSWER_WITHIN, first).await {
             Ok(Ok(response)) => serde_json::to_value(&response).map_err(|error| {
                 tracing::error!("discord answer not serializable: {error}");

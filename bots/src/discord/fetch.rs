@@ -1,15 +1,15 @@
 //! Finding and downloading a message's images: attachments, and embeds'
 //! images through Discord's media proxy. Downloads come only from Discord's
 //! CDN hosts (or, with `DISCORD_API_URL`, that host), never from an address
-//! a user typed; a declared size is checked first and every download stops
-//! past the limit. Errors are logged without their URL, which names the file.
+//! a user typed, through the shared capped download (`crate::download`):
+//! declared size first, then a hard cap and time bounds while streaming.
 
 use bytes::Bytes;
-use futures_util::StreamExt;
-use pixdrop::{ByteSize, UserError};
+use pixdrop::UserError;
 use serenity::all::{Attachment, Embed, Message};
 
 use super::Bot;
+use crate::download::Download;
 
 const CDN_HOSTS: [&str; 2] = ["cdn.discordapp.com", "media.discordapp.net"];
 
@@ -60,42 +60,21 @@ fn embedded_image(embed: &Embed) -> Option<Source> {
     })
 }
 
+/// Downloads `source` with the shared capped download, from Discord's own
+/// hosts only.
 pub async fn download(bot: &Bot, source: &Source) -> Result<Bytes, UserError> {
-    let limit = bot.core.limits().max_input_bytes;
-    let too_large = |size: u64| UserError::TooLarge {
-        size: ByteSize(size),
-        limit: ByteSize(limit),
+    let download = Download {
+        limit: bot.core.limits().max_input_bytes,
+        timeouts: bot.settings.download,
     };
-    if let Some(size) = source.declared.filter(|size| *size > limit) {
-        return Err(too_large(size));
-    }
+    download.check_declared(source.declared)?;
     if !allowed(bot, &source.url) {
         tracing::warn!("discord image from an unexpected host refused");
         return Err(UserError::bad_options(
             "I only fetch images uploaded to Discord itself.",
         ));
     }
-    let response = bot
-        .downloads
-        .get(&source.url)
-        .send()
-        .await
-        .and_then(reqwest::Response::error_for_status)
-        .map_err(|e| UserError::internal(format!("discord download: {}", e.without_url())))?;
-    if let Some(size) = response.content_length().filter(|size| *size > limit) {
-        return Err(too_large(size));
-    }
-    let mut body = response.bytes_stream();
-    let mut bytes = Vec::new();
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk
-            .map_err(|e| UserError::internal(format!("discord download: {}", e.without_url())))?;
-        bytes.extend_from_slice(&chunk);
-        if bytes.len() as u64 > limit {
-            return Err(too_large(bytes.len() as u64));
-        }
-    }
-    Ok(Bytes::from(bytes))
+    download.get(bot.downloads.get(&source.url)).await
 }
 
 fn allowed(bot: &Bot, address: &str) -> bool {

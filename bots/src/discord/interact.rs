@@ -18,8 +18,9 @@ use tokio::time::Instant;
 
 use super::commands::FORMATS;
 use super::fetch::{self, Source};
-use super::reply::{files_or_links, retrying};
+use super::reply::files_or_links;
 use super::respond::Responder;
+use super::rest;
 use super::{Bot, account, drop};
 use crate::texts;
 
@@ -82,7 +83,7 @@ pub(super) async fn defer(
     to: &Responder,
     command: &CommandInteraction,
     ephemeral: bool,
-) -> serenity::Result<()> {
+) -> Result<(), rest::Error> {
     let message = CreateInteractionResponseMessage::new().ephemeral(ephemeral);
     to.first(
         command.id,
@@ -106,15 +107,12 @@ async fn convert_command(bot: &Bot, to: &Responder, command: &CommandInteraction
     match result {
         Ok(batch) => {
             let (files, text) = batch.message(command.attachment_size_limit.into());
-            let edit = || {
-                let edit = EditInteractionResponse::new().content(text.clone());
-                let edit = files
-                    .iter()
-                    .cloned()
-                    .fold(edit, EditInteractionResponse::new_attachment);
-                command.edit_response(&to.http, edit)
-            };
-            if let Err(error) = retrying(edit).await {
+            let edit = EditInteractionResponse::new().content(text);
+            let edited = to
+                .rest
+                .edit_original(command.application_id, &command.token, &edit, &files)
+                .await;
+            if let Err(error) = edited {
                 tracing::warn!("discord result not delivered: {error}");
             }
         }
@@ -199,16 +197,16 @@ pub(super) async fn convert_all(
 
 /// Replaces a deferred answer with an ephemeral sentence only the user sees.
 async fn fail_deferred(to: &Responder, command: &CommandInteraction, error: &UserError) {
-    let _ = retrying(|| command.delete_response(&to.http)).await;
-    let followup = || {
-        command.create_followup(
-            &to.http,
-            CreateInteractionResponseFollowup::new()
-                .content(error.to_string())
-                .ephemeral(true),
-        )
-    };
-    if let Err(failure) = retrying(followup).await {
+    let application = command.application_id;
+    let _ = to.rest.delete_original(application, &command.token).await;
+    let followup = CreateInteractionResponseFollowup::new()
+        .content(error.to_string())
+        .ephemeral(true);
+    let sent = to
+        .rest
+        .follow_up(application, &command.token, &followup, &[])
+        .await;
+    if let Err(failure) = sent {
         tracing::warn!("discord error message not delivered: {failure}");
     }
 }
@@ -249,13 +247,14 @@ async fn info(bot: &Bot, to: &Responder, command: &CommandInteraction) {
         Ok(info) => texts::described(&info),
         Err(error) => error.to_string(),
     };
-    let _ = retrying(|| {
-        command.edit_response(
-            &to.http,
-            EditInteractionResponse::new().content(text.clone()),
-        )
-    })
-    .await;
+    let edit = EditInteractionResponse::new().content(text);
+    let edited = to
+        .rest
+        .edit_original(command.application_id, &command.token, &edit, &[])
+        .await;
+    if let Err(error) = edited {
+        tracing::warn!("discord info not delivered: {error}");
+    }
 }
 
 /// The context menu: an ephemeral select of formats for the target message.
@@ -325,8 +324,10 @@ async fn component_pressed(bot: &Bot, to: &Responder, component: &ComponentInter
     if let Err(error) = acknowledged {
         return tracing::warn!("discord defer failed: {error}");
     }
-    let target =
-        retrying(|| ChannelId::new(channel).message(&to.http, MessageId::new(message))).await;
+    let target = to
+        .rest
+        .message(ChannelId::new(channel), MessageId::new(message))
+        .await;
     let sources = match target {
         Ok(target) => fetch::sources(&target),
         Err(error) => {
@@ -343,10 +344,16 @@ async fn component_pressed(bot: &Bot, to: &Responder, component: &ComponentInter
     match convert_all(bot, words, &sources, component.user.id).await {
         Ok(batch) => {
             let (files, text) = batch.message(component.attachment_size_limit.into());
-            let followup = CreateInteractionResponseFollowup::new()
-                .content(text)
-                .files(files);
-            let sent = retrying(|| component.create_followup(&to.http, followup.clone())).await;
+            let followup = CreateInteractionResponseFollowup::new().content(text);
+            let sent = to
+                .rest
+                .follow_up(
+                    component.application_id,
+                    &component.token,
+                    &followup,
+                    &files,
+                )
+                .await;
             if let Err(error) = sent {
                 tracing::warn!("discord result not delivered: {error}");
             }
@@ -359,7 +366,11 @@ async fn followup_error(to: &Responder, component: &ComponentInteraction, error:
     let followup = CreateInteractionResponseFollowup::new()
         .content(error.to_string())
         .ephemeral(true);
-    if let Err(error) = retrying(|| component.create_followup(&to.http, followup.clone())).await {
+    let sent = to
+        .rest
+        .follow_up(component.application_id, &component.token, &followup, &[])
+        .await;
+    if let Err(error) = sent {
         tracing::warn!("discord error message not delivered: {error}");
     }
 }

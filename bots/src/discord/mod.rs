@@ -6,6 +6,10 @@
 //! 3-second window is never missed, and errors come back as ephemeral
 //! sentences. With `DISCORD_API_URL` every REST call goes to that base and
 //! the gateway is whatever its `/gateway/bot` names.
+//!
+//! Every handler in flight is tracked (`Bot::work`), so a shutdown stops
+//! the gateway first and then lets each finish: a deferred answer still
+//! gets its edit.
 
 mod account;
 mod commands;
@@ -15,9 +19,11 @@ mod fetch;
 mod interact;
 mod reply;
 mod respond;
+mod rest;
 
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use pixdrop::Core;
 use pixdrop::history::UserHash;
@@ -27,12 +33,16 @@ use serenity::all::{
 };
 use serenity::async_trait;
 use serenity::http::HttpBuilder;
+use tokio::time::Instant;
+use tokio_util::task::TaskTracker;
 
 pub use endpoint::{Endpoint, Refusal};
 
 use crate::auto::AutoConvert;
 use crate::cooldown::Cooldown;
+use crate::download::Timeouts;
 use respond::Responder;
+use rest::Rest;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -46,49 +56,79 @@ pub struct Settings {
     pub message_content: bool,
     /// Conversions per minute one user may start.
     pub per_user_per_minute: u32,
+    /// How long an attachment download may go quiet, and take in all.
+    pub download: Timeouts,
+    /// How long handlers in flight may go on after shutdown is asked for.
+    pub drain: Duration,
 }
 
 /// Shared by every event, from the gateway or the HTTP endpoint.
 pub struct Bot {
     core: Core,
     settings: Settings,
-    /// REST client for interactions that arrive over HTTP.
-    http: Arc<Http>,
+    /// Every REST call the handlers make (see `rest`).
+    rest: Arc<Rest>,
     /// Channels whose images are converted as they are posted, and how.
     auto: AutoConvert,
     pace: Cooldown<UserHash>,
     downloads: reqwest::Client,
     /// The bot's own user id, from READY: mentions of it address the bot.
     own_id: OnceLock<UserId>,
+    /// Handlers in flight, from the gateway or the HTTP endpoint.
+    work: TaskTracker,
 }
 
 impl Bot {
     pub fn new(settings: Settings, core: Core) -> Result<Arc<Self>, String> {
         Ok(Arc::new(Self {
-            http: Arc::new(http(&settings)),
+            rest: Arc::new(Rest::new(&settings.token, settings.api_url.as_deref())?),
             pace: Cooldown::per_minute(settings.per_user_per_minute),
             auto: AutoConvert::new(core.clone(), pixdrop::Platform::Discord),
             core,
             settings,
             own_id: OnceLock::new(),
+            // `download` bounds each transfer in time.
             downloads: reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(60))
+                .connect_timeout(Duration::from_secs(10))
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| format!("discord download client: {e}"))?,
+            work: TaskTracker::new(),
         }))
     }
 
     /// Registers the commands over REST alone, for deployments that take
     /// interactions over HTTP without a gateway connection.
     pub async fn register_commands(&self) -> Result<(), String> {
-        let application = reply::retrying(|| self.http.get_current_application_info())
+        let application = self
+            .rest
+            .application()
             .await
             .map_err(|e| format!("discord application lookup: {e}"))?;
-        self.http.set_application_id(application.id);
-        commands::register(&self.http, self.settings.guild_id.map(GuildId::new))
+        self.register(application).await
+    }
+
+    async fn register(&self, application: serenity::all::ApplicationId) -> Result<(), String> {
+        let guild = self.settings.guild_id.map(GuildId::new);
+        commands::register(&self.rest, application, guild)
             .await
             .map_err(|e| format!("discord command registration: {e}"))
+    }
+
+    /// Takes no new work from the HTTP endpoint, and waits until every
+    /// handler in flight is done (their edits and follow-ups sent) or
+    /// `deadline` passes.
+    pub async fn finish(&self, deadline: Instant) {
+        self.work.close();
+        if tokio::time::timeout_at(deadline, self.work.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                unfinished = self.work.len(),
+                "discord: drain time is up with interactions still in flight"
+            );
+        }
     }
 }
 
@@ -106,21 +146,22 @@ struct Handler(Arc<Bot>);
 
 #[async_trait]
 impl EventHandler for Handler {
-    async fn ready(&self, ctx: Serenity, ready: Ready) {
+    async fn ready(&self, _: Serenity, ready: Ready) {
         tracing::info!(guilds = ready.guilds.len(), "discord bot connected");
         let _ = self.0.own_id.set(ready.user.id);
-        let guild = self.0.settings.guild_id.map(GuildId::new);
-        if let Err(error) = commands::register(&ctx.http, guild).await {
-            tracing::error!("discord command registration failed: {error}");
+        if let Err(error) = self.0.register(ready.application.id).await {
+            tracing::error!("{error}");
         }
     }
 
-    async fn interaction_create(&self, ctx: Serenity, interaction: Interaction) {
-        let to = Responder::over_rest(ctx.http.clone());
+    async fn interaction_create(&self, _: Serenity, interaction: Interaction) {
+        let _working = self.0.work.token();
+        let to = Responder::over_rest(self.0.rest.clone());
         interact::handle(&self.0, &to, interaction).await;
     }
 
     async fn message(&self, ctx: Serenity, message: Message) {
+        let _working = self.0.work.token();
         drop::posted(&self.0, &ctx.http, &message).await;
     }
 }
@@ -134,7 +175,9 @@ pub async fn run(
     connect(Bot::new(settings, core)?, shutdown).await
 }
 
-/// Connects `bot` to the gateway (autosharded) until `shutdown` resolves.
+/// Connects `bot` to the gateway (autosharded) until `shutdown` resolves,
+/// then closes the gateway (no new events) and lets the handlers in flight
+/// finish for up to the drain time.
 pub async fn connect(
     bot: Arc<Bot>,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -145,17 +188,19 @@ pub async fn connect(
         intents |= GatewayIntents::MESSAGE_CONTENT;
     }
     let mut client = serenity::client::ClientBuilder::new_with_http(http(&bot.settings), intents)
-        .event_handler(Handler(bot))
+        .event_handler(Handler(bot.clone()))
         .await
         .map_err(|e| format!("discord client: {e}"))?;
     let shards = client.shard_manager.clone();
     tokio::spawn(async move {
         shutdown.await;
-        tracing::info!("discord bot stopping");
+        tracing::info!("discord bot stopping: finishing interactions in flight");
         shards.shutdown_all().await;
     });
-    client
+    let ended = client
         .start_autosharded()
         .await
-        .map_err(|e| format!("discord gateway: {e}"))
+        .map_err(|e| format!("discord gateway: {e}"));
+    bot.finish(Instant::now() + bot.settings.drain).await;
+    ended
 }

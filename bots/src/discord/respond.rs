@@ -6,30 +6,29 @@
 
 use std::sync::{Arc, Mutex};
 
-use serenity::all::{CreateInteractionResponse, Http, InteractionId};
-use serenity::builder::Builder;
+use serenity::all::{CreateInteractionResponse, InteractionId};
 use tokio::sync::oneshot;
 
-use super::reply::retrying;
+use super::rest::{self, Rest};
 
 pub struct Responder {
-    pub http: Arc<Http>,
+    pub rest: Arc<Rest>,
     inline: Mutex<Option<oneshot::Sender<CreateInteractionResponse>>>,
 }
 
 impl Responder {
-    pub fn over_rest(http: Arc<Http>) -> Self {
+    pub fn over_rest(rest: Arc<Rest>) -> Self {
         Self {
-            http,
+            rest,
             inline: Mutex::new(None),
         }
     }
 
     /// A responder whose first answer is handed to the receiver instead.
-    pub fn inline(http: Arc<Http>) -> (Self, oneshot::Receiver<CreateInteractionResponse>) {
+    pub fn inline(rest: Arc<Rest>) -> (Self, oneshot::Receiver<CreateInteractionResponse>) {
         let (sender, receiver) = oneshot::channel();
         let responder = Self {
-            http,
+            rest,
             inline: Mutex::new(Some(sender)),
         };
         (responder, receiver)
@@ -40,7 +39,7 @@ impl Responder {
         id: InteractionId,
         token: &str,
         response: CreateInteractionResponse,
-    ) -> serenity::Result<()> {
+    ) -> Result<(), rest::Error> {
         let inline = self
             .inline
             .lock()
@@ -48,10 +47,8 @@ impl Responder {
             .ok()
             .flatten();
         match inline {
-            Some(sender) => sender
-                .send(response)
-                .map_err(|_| serenity::Error::Other("the interaction request had already ended")),
-            None => retrying(|| response.clone().execute(&*self.http, (id, token))).await,
+            Some(sender) => sender.send(response).map_err(|_| rest::Error::Closed),
+            None => self.rest.callback(id, token, &response).await,
         }
     }
 }

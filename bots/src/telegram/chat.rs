@@ -17,8 +17,10 @@ use teloxide::types::{
 };
 use tokio::sync::mpsc;
 use tokio::time::Instant;
+use tokio_util::task::TaskTracker;
 
 use super::media::{self, Media};
+use super::offset::{Queued, Receipt};
 use super::send::retrying;
 use super::words::{self, Command};
 use super::{Context, account};
@@ -29,14 +31,22 @@ const IDLE: Duration = Duration::from_secs(600);
 /// Formats offered on the keyboard under an image sent without a command.
 const KEYBOARD: [&str; 6] = ["webp", "jpeg", "png", "pdf", "avif", "gif"];
 
-pub fn spawn_worker(context: Arc<Context>, queue: usize) -> mpsc::Sender<Update> {
+/// Starts a chat's worker on `running`; it ends when idle or when the
+/// returned queue closes and everything in it is handled.
+pub fn spawn_worker(
+    context: Arc<Context>,
+    queue: usize,
+    running: &TaskTracker,
+) -> mpsc::Sender<Queued> {
     let (sender, receiver) = mpsc::channel(queue);
-    tokio::spawn(work(context, receiver));
+    running.spawn(work(context, receiver));
     sender
 }
 
-async fn work(context: Arc<Context>, mut updates: mpsc::Receiver<Update>) {
+async fn work(context: Arc<Context>, mut updates: mpsc::Receiver<Queued>) {
     let mut album: Vec<Message> = Vec::new();
+    // The album's updates count as handled once the album is.
+    let mut album_receipts: Vec<Receipt> = Vec::new();
     loop {
         let wait = if album.is_empty() {
             IDLE
@@ -44,11 +54,12 @@ async fn work(context: Arc<Context>, mut updates: mpsc::Receiver<Update>) {
             context.settings.album_wait
         };
         let next = tokio::time::timeout(wait, updates.recv()).await;
-        let update = match next {
-            Ok(Some(update)) => update,
+        let Queued { update, receipt } = match next {
+            Ok(Some(queued)) => queued,
             Ok(None) | Err(_) if album.is_empty() => return,
             Ok(None) | Err(_) => {
                 handle_album(&context, std::mem::take(&mut album)).await;
+                album_receipts.clear();
                 continue;
             }
         };
@@ -57,18 +68,22 @@ async fn work(context: Arc<Context>, mut updates: mpsc::Receiver<Update>) {
         {
             if album.first().and_then(|m| m.media_group_id()) != Some(group) && !album.is_empty() {
                 handle_album(&context, std::mem::take(&mut album)).await;
+                album_receipts.clear();
             }
             album.push(message.clone());
+            album_receipts.push(receipt);
             continue;
         }
         if !album.is_empty() {
             handle_album(&context, std::mem::take(&mut album)).await;
+            album_receipts.clear();
         }
         match update.kind {
             UpdateKind::Message(message) => handle_message(&context, &message).await,
             UpdateKind::CallbackQuery(query) => handle_button(&context, &query).await,
             _ => {}
         }
+        drop(receipt);
     }
 }
 
@@ -247,7 +262,7 @@ async fn convert(context: &Context, message: &Message, items: &[Media], words: &
     let _working = Working::start(context, message.chat.id);
     let mut inputs = Vec::with_capacity(items.len());
     for item in items {
-        match media::download(&context.bot, item, limit).await {
+        match media::download(context, item, limit).await {
             Ok(bytes) => inputs.push(bytes),
             Err(error) => return fail(context, message, &error).await,
         }
@@ -316,7 +331,7 @@ async fn info(context: &Context, message: &Message, media: &Media) {
         Err(error) => return fail(context, message, &error).await,
     };
     let limit = context.download_limit();
-    let bytes = match media::download(&context.bot, media, limit).await {
+    let bytes = match media::download(context, media, limit).await {
         Ok(bytes) => bytes,
         Err(error) => return fail(context, message, &error).await,
     };
@@ -342,7 +357,7 @@ async fn offer_keyboard(context: &Context, message: &Message, media: &Media) {
         Err(error) => return fail(context, message, &error).await,
     };
     let limit = context.download_limit();
-    let bytes = match media::download(&context.bot, media, limit).await {
+    let bytes = match media::download(context, media, limit).await {
         Ok(bytes) => bytes,
         Err(error) => return fail(context, message, &error).await,
     };

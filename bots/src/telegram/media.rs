@@ -1,14 +1,14 @@
 //! Finding the image a message is about (its own photo, document, sticker or
-//! animation, or those of the message it replies to) and downloading it:
-//! the declared size is checked before `getFile`, and the download stops
-//! one byte past the limit whatever the declaration said.
+//! animation, or those of the message it replies to) and downloading it
+//! with the shared capped download: the declared size is checked before
+//! `getFile` and again after it, and the transfer is bounded in size and time.
 
 use bytes::Bytes;
-use futures_util::StreamExt;
-use pixdrop::{ByteSize, UserError};
-use teloxide::net::Download;
+use pixdrop::UserError;
 use teloxide::prelude::*;
 use teloxide::types::{FileId, Message};
+
+use super::Context;
 
 /// A file a message points at, before it is downloaded.
 #[derive(Debug, Clone)]
@@ -76,37 +76,31 @@ fn own(message: &Message) -> Option<Media> {
 
 /// Refuses `media` when Telegram declared it larger than `limit`.
 pub fn check_declared(media: &Media, limit: u64) -> Result<(), UserError> {
-    match media.size {
-        Some(size) if size > limit => Err(too_large(size, limit)),
-        _ => Ok(()),
-    }
-}
-
-fn too_large(size: u64, limit: u64) -> UserError {
-    UserError::TooLarge {
-        size: ByteSize(size),
-        limit: ByteSize(limit),
-    }
+    crate::download::check_declared(media.size, limit)
 }
 
 /// Downloads `media`, refusing before any request when it is declared too
-/// large, and cutting off a download that grows past `limit`.
-pub async fn download(bot: &Bot, media: &Media, limit: u64) -> Result<Bytes, UserError> {
-    check_declared(media, limit)?;
+/// large, and cutting off a download that grows past `limit` or stalls.
+pub async fn download(context: &Context, media: &Media, limit: u64) -> Result<Bytes, UserError> {
+    let download = context.download(limit);
+    download.check_declared(media.size)?;
+    let bot = &context.bot;
     let file = super::send::retrying(|| bot.get_file(media.file_id.clone()))
         .await
         .map_err(|e| UserError::internal(format!("telegram getFile: {e}")))?;
-    if u64::from(file.meta.size) > limit && file.meta.size != u32::MAX {
-        return Err(too_large(file.meta.size.into(), limit));
-    }
-    let mut stream = bot.download_file_stream(&file.path);
-    let mut bytes = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| UserError::internal(format!("telegram download: {e}")))?;
-        bytes.extend_from_slice(&chunk);
-        if bytes.len() as u64 > limit {
-            return Err(too_large(bytes.len() as u64, limit));
-        }
-    }
-    Ok(Bytes::from(bytes))
+    download.check_declared((file.meta.size != u32::MAX).then_some(file.meta.size.into()))?;
+    let url = file_url(
+        &context.settings.api_url,
+        &context.settings.token,
+        &file.path,
+    )?;
+    download.get(context.downloads.get(url)).await
+}
+
+/// Where the Bot API serves a file: `<api>/file/bot<token>/<path>`.
+fn file_url(api_url: &str, token: &str, path: &str) -> Result<url::Url, UserError> {
+    let base = url::Url::parse(api_url)
+        .map_err(|e| UserError::internal(format!("TELEGRAM_API_URL: {e}")))?;
+    base.join(&format!("file/bot{token}/{path}"))
+        .map_err(|_| UserError::internal("telegram file path is not a URL path"))
 }

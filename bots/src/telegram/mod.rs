@@ -1,12 +1,19 @@
 //! The Telegram front end (teloxide-core over the Bot API at `api_url`, so a
 //! self-hosted Bot API server or a test fake works the same). Long polling
-//! feeds one worker per chat, so a chat's messages are answered in order
-//! while other chats go on; conversions share the core's bounded pool.
-//! Albums are gathered for `album_wait` before they are handled.
+//! (or the webhook route) feeds one worker per chat, so a chat's messages
+//! are answered in order while other chats go on; conversions share the
+//! core's bounded pool. Albums are gathered for `album_wait` before they
+//! are handled.
+//!
+//! On shutdown it drains: no new updates are taken, every chat worker
+//! finishes what it took (conversion and delivery) for up to `drain`, and
+//! in polling mode the offset is then confirmed only up to the first update
+//! not handled (`offset`), so a restart answers nothing twice.
 
 mod account;
 mod chat;
 mod media;
+mod offset;
 mod send;
 mod words;
 
@@ -20,9 +27,13 @@ use pixdrop::history::UserHash;
 use teloxide::prelude::*;
 use teloxide::types::{AllowedUpdate, BotCommand, ChatId, UpdateKind};
 use tokio::sync::mpsc;
+use tokio::time::Instant;
+use tokio_util::task::TaskTracker;
 
 use crate::auto::AutoConvert;
 use crate::cooldown::Cooldown;
+use crate::download::{Download, Timeouts};
+use offset::{Ledger, Queued};
 
 /// What the adapter needs beyond the core.
 #[derive(Debug)]
@@ -39,6 +50,10 @@ pub struct Settings {
     pub webhook: Option<Webhook>,
     /// Conversions per minute one user may start.
     pub per_user_per_minute: u32,
+    /// How long a file download may go quiet, and take in all.
+    pub download: Timeouts,
+    /// How long work in flight may go on after shutdown is asked for.
+    pub drain: Duration,
 }
 
 /// Where Telegram should post updates, and the queue the web route feeds.
@@ -60,6 +75,9 @@ struct Context {
     /// Groups that asked for automatic conversion, and to what.
     auto: AutoConvert,
     pace: Cooldown<UserHash>,
+    /// For file downloads, which `download` bounds in time (the Bot API
+    /// client gives up on any request after 17 s).
+    downloads: reqwest::Client,
 }
 
 impl Context {
@@ -69,12 +87,22 @@ impl Context {
             .download_limit
             .min(self.core.limits().max_input_bytes)
     }
+
+    /// A download capped at `limit` bytes, within the configured timeouts.
+    fn download(&self, limit: u64) -> Download {
+        Download {
+            limit,
+            timeouts: self.settings.download,
+        }
+    }
 }
 
 /// How long a long poll may wait; the HTTP client gives up at 17 s.
 const POLL_SECONDS: u32 = 10;
 /// Updates waiting per chat before new ones are dropped with a log line.
 const CHAT_QUEUE: usize = 64;
+/// How long the last confirmation of the offset may take at shutdown.
+const CONFIRM_WITHIN: Duration = Duration::from_secs(3);
 
 pub async fn run(
     settings: Settings,
@@ -86,16 +114,53 @@ pub async fn run(
         .parse()
         .map_err(|e| format!("TELEGRAM_API_URL: {e}"))?;
     let bot = Bot::new(&settings.token).set_api_url(url);
+    let mut settings = settings;
+    let hook = settings.webhook.take();
+    let username = introduce(&bot, hook.as_ref()).await?;
+    tracing::info!(webhook = hook.is_some(), "telegram bot connected");
+    let pace = Cooldown::per_minute(settings.per_user_per_minute);
+    let auto = AutoConvert::new(core.clone(), pixdrop::Platform::Telegram);
+    let downloads = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| format!("telegram download client: {e}"))?;
+    let context = Arc::new(Context {
+        bot,
+        core,
+        settings,
+        username,
+        auto,
+        pace,
+        downloads,
+    });
+    let drain = context.settings.drain;
+    let mut workers = Workers::new(context.clone());
+    match hook {
+        Some(hook) => {
+            let deadline = receive(&mut workers, hook.updates, shutdown, drain).await;
+            workers.finish(deadline).await;
+        }
+        None => {
+            poll(&context, &mut workers, shutdown).await;
+            let ledger = workers.finish(Instant::now() + drain).await;
+            confirm(&context.bot, ledger.confirmable()).await;
+        }
+    }
+    tracing::info!("telegram bot stopped");
+    Ok(())
+}
+
+/// Introduces the bot to Telegram (its commands, and where updates should
+/// go) and returns its username.
+async fn introduce(bot: &Bot, hook: Option<&Webhook>) -> Result<String, String> {
     let me = send::retrying(|| bot.get_me())
         .await
         .map_err(|e| format!("Telegram getMe failed: {e}"))?;
-    let username = me.username.clone().unwrap_or_default();
     send::retrying(|| bot.set_my_commands(commands()))
         .await
         .map_err(|e| format!("Telegram setMyCommands failed: {e}"))?;
-    let mut settings = settings;
-    let hook = settings.webhook.take();
-    match &hook {
+    match hook {
         Some(hook) => {
             let url: url::Url = hook
                 .url
@@ -115,30 +180,7 @@ pub async fn run(
             }
         }
     }
-    tracing::info!(webhook = hook.is_some(), "telegram bot connected");
-    let pace = Cooldown::per_minute(settings.per_user_per_minute);
-    let auto = AutoConvert::new(core.clone(), pixdrop::Platform::Telegram);
-    let context = Arc::new(Context {
-        bot,
-        core,
-        settings,
-        username,
-        auto,
-        pace,
-    });
-    let updates = async move {
-        match hook {
-            Some(hook) => receive(context, hook.updates).await,
-            None => poll(context).await,
-        }
-    };
-    tokio::select! {
-        () = updates => Ok(()),
-        () = shutdown => {
-            tracing::info!("telegram bot stopping");
-            Ok(())
-        }
-    }
+    Ok(me.username.clone().unwrap_or_default())
 }
 
 fn commands() -> Vec<BotCommand> {
@@ -162,36 +204,43 @@ fn commands() -> Vec<BotCommand> {
     .collect()
 }
 
-/// Hands updates posted to the webhook route to their chats' workers.
-async fn receive(context: Arc<Context>, mut updates: mpsc::Receiver<Update>) {
-    let mut workers = Workers::default();
-    while let Some(update) = updates.recv().await {
-        workers.dispatch(&context, update);
-    }
-}
-
-/// One queue per chat with a live worker behind it.
-#[derive(Default)]
-struct Workers(HashMap<ChatId, mpsc::Sender<Update>>);
-
-impl Workers {
-    fn dispatch(&mut self, context: &Arc<Context>, update: Update) {
-        let Some(chat) = chat_of(&update) else { return };
-        self.0.retain(|_, worker| !worker.is_closed());
-        let worker = self
-            .0
-            .entry(chat)
-            .or_insert_with(|| chat::spawn_worker(context.clone(), CHAT_QUEUE));
-        if worker.try_send(update).is_err() {
-            tracing::warn!("telegram chat queue full; update dropped");
+/// Hands updates posted to the webhook route to their chats' workers. After
+/// `shutdown` the web server still finishes the requests it took, so the
+/// queue is read until it closes or the drain time is up; returns when the
+/// drain must end.
+async fn receive(
+    workers: &mut Workers,
+    mut updates: mpsc::Receiver<Update>,
+    shutdown: impl Future<Output = ()>,
+    drain: Duration,
+) -> Instant {
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            update = updates.recv() => match update {
+                Some(update) => workers.dispatch(update),
+                None => break,
+            },
+            () = &mut shutdown => break,
         }
     }
+    tracing::info!("telegram bot stopping: finishing updates in flight");
+    let deadline = Instant::now() + drain;
+    let rest = async {
+        while let Some(update) = updates.recv().await {
+            workers.dispatch(update);
+        }
+    };
+    let _ = tokio::time::timeout_at(deadline, rest).await;
+    deadline
 }
 
-/// Long-polls for updates and hands each to its chat's worker.
-async fn poll(context: Arc<Context>) {
+/// Long-polls for updates and hands each to its chat's worker, until
+/// `shutdown`. A poll still open then is dropped: what it would have
+/// brought was never confirmed, so Telegram keeps it for the next start.
+async fn poll(context: &Context, workers: &mut Workers, shutdown: impl Future<Output = ()>) {
+    let mut shutdown = std::pin::pin!(shutdown);
     let mut offset = 0i32;
-    let mut workers = Workers::default();
     loop {
         let request = context
             .bot
@@ -199,18 +248,94 @@ async fn poll(context: Arc<Context>) {
             .offset(offset)
             .timeout(POLL_SECONDS)
             .allowed_updates(vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery]);
-        let updates = match send::retrying(|| request.clone()).await {
-            Ok(updates) => updates,
+        let polled = tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            polled = send::retrying(|| request.clone()) => polled,
+        };
+        match polled {
+            Ok(updates) => {
+                for update in updates {
+                    offset = offset.max(update.id.as_offset());
+                    workers.dispatch(update);
+                }
+            }
             Err(error) => {
                 tracing::warn!("telegram getUpdates failed: {error}");
-                tokio::time::sleep(Duration::from_secs(2)).await;
-                continue;
+                tokio::select! {
+                    () = &mut shutdown => break,
+                    () = tokio::time::sleep(Duration::from_secs(2)) => {}
+                }
             }
-        };
-        for update in updates {
-            offset = offset.max(update.id.as_offset());
-            workers.dispatch(&context, update);
         }
+    }
+    tracing::info!("telegram bot stopping: finishing updates in flight");
+}
+
+/// Tells Telegram it may forget every update below `offset`. Updates at or
+/// past it (not handled before the drain ended) come again after a restart.
+async fn confirm(bot: &Bot, offset: i32) {
+    if offset <= 0 {
+        return;
+    }
+    let request = bot.get_updates().offset(offset).timeout(0).limit(1);
+    match tokio::time::timeout(CONFIRM_WITHIN, request.send()).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(error)) => tracing::warn!("telegram: last offset not confirmed: {error}"),
+        Err(_) => tracing::warn!("telegram: last offset not confirmed in time"),
+    }
+}
+
+/// One queue per chat with a live worker behind it, and the ledger of
+/// what those workers have been given and finished.
+struct Workers {
+    context: Arc<Context>,
+    queues: HashMap<ChatId, mpsc::Sender<Queued>>,
+    /// Every chat worker, so the drain can wait for them.
+    running: TaskTracker,
+    ledger: Ledger,
+}
+
+impl Workers {
+    fn new(context: Arc<Context>) -> Self {
+        Self {
+            context,
+            queues: HashMap::new(),
+            running: TaskTracker::new(),
+            ledger: Ledger::default(),
+        }
+    }
+
+    fn dispatch(&mut self, update: Update) {
+        let queued = self.ledger.take(update);
+        let Some(chat) = chat_of(&queued.update) else {
+            return;
+        };
+        self.queues.retain(|_, worker| !worker.is_closed());
+        let worker = self
+            .queues
+            .entry(chat)
+            .or_insert_with(|| chat::spawn_worker(self.context.clone(), CHAT_QUEUE, &self.running));
+        if worker.try_send(queued).is_err() {
+            tracing::warn!("telegram chat queue full; update dropped");
+        }
+    }
+
+    /// Closes every chat's queue, so each worker ends once it has handled
+    /// what it was given, and waits for that until `deadline`.
+    async fn finish(mut self, deadline: Instant) -> Ledger {
+        self.queues.clear();
+        self.running.close();
+        if tokio::time::timeout_at(deadline, self.running.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                unfinished = self.ledger.open(),
+                "telegram: drain time is up with updates still in flight"
+            );
+        }
+        self.ledger
     }
 }
 

@@ -1,34 +1,41 @@
-//! Talking back to Telegram: every request goes through `retrying`, which
-//! honours flood control (`429 retry_after`) and retries network hiccups a
-//! few times, so a reply is delayed rather than lost.
+//! Talking back to Telegram: every request goes through `retrying`, the
+//! bots' one retry policy (`crate::retry`), so flood control (`429
+//! retry_after`) is waited out and network hiccups are retried a few times:
+//! a reply is delayed rather than lost.
 
 use std::future::IntoFuture;
-use std::time::Duration;
 
 use teloxide::RequestError;
 
-const ATTEMPTS: u32 = 4;
-/// Never wait longer than this for one flood-control pause.
-const LONGEST_PAUSE: Duration = Duration::from_secs(60);
+use crate::retry::{self, Retry, Verdict};
+
+/// A Telegram error as the retry policy reads it.
+pub struct Failure(pub RequestError);
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Verdict for Failure {
+    fn retry(&self) -> Retry {
+        match &self.0 {
+            RequestError::RetryAfter(wait) => Retry::After(Some(wait.duration())),
+            RequestError::Network(_) => Retry::Soon,
+            _ => Retry::Never,
+        }
+    }
+}
 
 pub async fn retrying<R, T>(make: impl Fn() -> R) -> Result<T, RequestError>
 where
     R: IntoFuture<Output = Result<T, RequestError>>,
 {
-    let mut attempt = 1;
-    loop {
-        match make().into_future().await {
-            Err(RequestError::RetryAfter(wait)) if attempt < ATTEMPTS => {
-                let pause = wait.duration().min(LONGEST_PAUSE);
-                tracing::info!(seconds = pause.as_secs(), "telegram flood control: waiting");
-                tokio::time::sleep(pause).await;
-            }
-            Err(RequestError::Network(error)) if attempt < ATTEMPTS => {
-                tracing::warn!("telegram network error, retrying: {error}");
-                tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt))).await;
-            }
-            other => return other,
-        }
-        attempt += 1;
-    }
+    retry::retrying(|| {
+        let request = make().into_future();
+        async move { request.await.map_err(Failure) }
+    })
+    .await
+    .map_err(|failure| failure.0)
 }

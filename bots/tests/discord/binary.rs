@@ -2,16 +2,20 @@
 //! configured only by `DISCORD_TOKEN` and `DISCORD_API_URL`, connects to the
 //! loopback fake's gateway, registers its commands, answers `/convert` with
 //! a converted file, and stops cleanly on SIGTERM; and the same binary with
-//! `DISCORD_PUBLIC_KEY` and no gateway takes signed interactions over HTTP.
+//! `DISCORD_PUBLIC_KEY` and no gateway takes signed interactions over HTTP,
+//! and on SIGTERM still sends the edit of one it already answered.
 
 use crate::{convert, discord_fake, png, support};
 
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use discord_fake::{Call, FakeDiscord};
+use discord_fake::{Call, FailWith, FakeDiscord};
 use support::server::Stopper;
+
+/// Where a spawned binary's log goes, inside its work directory.
+const LOG: &str = "stderr.log";
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -41,7 +45,7 @@ fn spawn(
             .env("RUST_LOG", "warn")
             .envs(extra.iter().copied())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(workdir.join(LOG)).unwrap())
             .spawn()
             .unwrap(),
     )
@@ -69,12 +73,27 @@ async fn edited_with_a_file(fake: &FakeDiscord) -> Call {
     calls.into_iter().find(with_file).unwrap()
 }
 
-/// Sends SIGTERM and expects a clean exit.
-fn terminate(mut child: Stopper) {
+/// Sends SIGTERM and expects a clean exit within 30 s; the wait yields,
+/// so the fake keeps answering the stopping binary.
+async fn terminate(mut child: Stopper, workdir: &std::path::Path) {
     // SAFETY: sends SIGTERM to the child we spawned.
     unsafe { libc::kill(child.0.id() as i32, libc::SIGTERM) };
-    let status = child.0.wait().unwrap();
-    assert!(status.success(), "clean exit on SIGTERM, got {status}");
+    let asked = Instant::now();
+    let status = loop {
+        if let Some(status) = child.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            asked.elapsed() < Duration::from_secs(30),
+            "no exit after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let log = std::fs::read_to_string(workdir.join(LOG)).unwrap_or_default();
+    assert!(
+        status.success(),
+        "clean exit on SIGTERM, got {status}; log:\n{log}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -90,7 +109,7 @@ async fn the_binary_answers_a_slash_command_through_the_fake() {
     let (_, name, bytes) = &edit.files[0];
     assert!(name.ends_with(".jpg"), "{name}");
     assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]));
-    terminate(child);
+    terminate(child, &workdir).await;
     std::fs::remove_dir_all(&workdir).unwrap();
 }
 
@@ -121,6 +140,47 @@ async fn the_binary_takes_signed_interactions_over_http_without_a_gateway() {
         edit.summary()
     );
     assert_eq!(fake.connections(), 0, "no gateway connection");
-    terminate(child);
+    terminate(child, &workdir).await;
+    std::fs::remove_dir_all(&workdir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_still_sends_the_edit_of_an_interaction_answered_over_http() {
+    let fake = FakeDiscord::start().await;
+    let port = free_port();
+    let workdir = std::env::temp_dir().join(format!("pixdrop-dc-drain-{}", std::process::id()));
+    let key = fake.public_key();
+    let settings = [
+        ("DISCORD_PUBLIC_KEY", key.as_str()),
+        ("DISCORD_GATEWAY", "off"),
+    ];
+    let child = spawn(&fake, port, &workdir, &settings);
+    registered(&fake).await;
+    fake.fail_next(
+        "PATCH",
+        "@original",
+        FailWith::RateLimited {
+            retry_after_secs: 1.5,
+        },
+    );
+    let endpoint = format!("http://127.0.0.1:{port}/discord/interactions");
+    let slash = convert(&fake, &png(64, 48), "png", 8 << 20);
+    let deferred = fake.deliver(&endpoint, &slash).await;
+    assert_eq!(deferred.answer["type"].as_u64(), Some(5), "{:?}", deferred);
+    let refused =
+        |c: &Call| c.method == "PATCH" && c.path.ends_with("@original") && c.status == 429;
+    fake.wait_for(|calls| calls.iter().any(refused), Duration::from_secs(30))
+        .await;
+    terminate(child, &workdir).await;
+    let edited = fake
+        .calls()
+        .into_iter()
+        .find(|c| c.method == "PATCH" && c.path.ends_with("@original") && c.ok());
+    let edited = edited.unwrap_or_else(|| panic!("no edit before the exit\n{}", fake.dump()));
+    assert!(
+        edited.files[0].2.starts_with(b"\x89PNG"),
+        "{}",
+        edited.summary()
+    );
     std::fs::remove_dir_all(&workdir).unwrap();
 }

@@ -10,9 +10,11 @@ use tokio::net::TcpListener;
 use super::*;
 
 /// The web front end with only the HTTP interactions endpoint for Discord.
-struct Served {
-    fake: FakeDiscord,
-    url: String,
+pub(crate) struct Served {
+    pub(crate) fake: FakeDiscord,
+    pub(crate) url: String,
+    /// The bot behind the endpoint, for tests that stop it.
+    pub(crate) bot: Arc<discord::Bot>,
     server: JoinHandle<std::io::Result<()>>,
 }
 
@@ -30,12 +32,12 @@ fn key_bytes(hex: &str) -> [u8; 32] {
     key
 }
 
-async fn serve() -> Served {
+pub(crate) async fn serve() -> Served {
     let fake = FakeDiscord::start().await;
     let core = core();
     let bot = discord::Bot::new(settings(&fake, 600), core.clone()).unwrap();
     bot.register_commands().await.unwrap();
-    let endpoint = discord::Endpoint::new(key_bytes(&fake.public_key()), bot).unwrap();
+    let endpoint = discord::Endpoint::new(key_bytes(&fake.public_key()), bot.clone()).unwrap();
     let state = AppState {
         core,
         metrics: Arc::new(Metrics::default()),
@@ -49,6 +51,7 @@ async fn serve() -> Served {
     Served {
         fake,
         url: format!("http://{address}/discord/interactions"),
+        bot,
         server,
     }
 }

@@ -3,13 +3,14 @@
 //! fake, sends gateway events shaped as Discord sends them, and asserts on
 //! the REST calls the bot made: which interaction responses, in which order,
 //! with which files and bytes, and where it stayed silent. One binary for
-//! all of Discord: `endpoint` (interactions over HTTP), `pacing`, `binary`
-//! (the released binary from outside) and `fake_selftest` (the fake against
-//! serenity itself) are its modules.
+//! all of Discord: `endpoint` (interactions over HTTP), `pacing`, `drain`
+//! (shutdown, 429s and stalls), `binary` (the released binary from outside)
+//! and `fake_selftest` (the fake against serenity itself) are its modules.
 
 mod binary;
 #[path = "../discord_fake/mod.rs"]
 mod discord_fake;
+mod drain;
 mod endpoint;
 mod fake_selftest;
 mod pacing;
@@ -32,6 +33,7 @@ use pixdrop::pool::Pool;
 use pixdrop::store::{MemoryStore, Store};
 use pixdrop::{Core, Limits};
 use pixdrop_bots::discord::{self, Settings};
+use pixdrop_bots::download::Timeouts;
 use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -85,8 +87,17 @@ impl Running {
 
     /// With `per_user_per_minute` conversions allowed per user.
     async fn start_paced(core: Core, per_user_per_minute: u32) -> Self {
+        Self::start_tuned(core, |settings| {
+            settings.per_user_per_minute = per_user_per_minute;
+        })
+        .await
+    }
+
+    /// With the tests' settings as `tune` changes them.
+    async fn start_tuned(core: Core, tune: impl FnOnce(&mut Settings)) -> Self {
         let fake = FakeDiscord::start().await;
-        let settings = settings(&fake, per_user_per_minute);
+        let mut settings = settings(&fake, 600);
+        tune(&mut settings);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(discord::run(settings, core, async move {
             let _ = stopped.await;
@@ -120,6 +131,8 @@ fn settings(fake: &FakeDiscord, per_user_per_minute: u32) -> Settings {
         guild_id: None,
         message_content: true,
         per_user_per_minute,
+        download: Timeouts::default(),
+        drain: REPLY,
     }
 }
 
@@ -670,52 +683,6 @@ async fn admin_auto_converts_drops_in_that_channel_only() {
     assert!(
         later.is_empty(),
         "the bot acted in another channel: {later:#?}"
-    );
-    bot.stop().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rate_limited_edit_is_retried_after_the_wait() {
-    let bot = Running::start().await;
-    let fake = &bot.fake;
-    fake.fail_next(
-        "PATCH",
-        "@original",
-        FailWith::RateLimited {
-            retry_after_secs: 0.5,
-        },
-    );
-    let slash = convert(fake, &png(40, 30), "webp", UPLOAD_LIMIT);
-    fake.interact(&slash);
-    let calls = fake
-        .wait_for(
-            |calls| {
-                original_calls(calls, &slash, "PATCH")
-                    .iter()
-                    .any(|(_, c)| c.ok())
-            },
-            REPLY,
-        )
-        .await;
-    let patches = original_calls(&calls, &slash, "PATCH");
-    assert_eq!(
-        patches.len(),
-        2,
-        "PATCH @original calls: {:#?}",
-        patches.iter().map(|(_, c)| c.summary()).collect::<Vec<_>>()
-    );
-    let (first, last) = (patches[0].1, patches[1].1);
-    assert_eq!(first.status, 429);
-    assert!(last.ok());
-    assert!(
-        last.file().is_some_and(is_webp),
-        "retry without the file: {}",
-        last.summary()
-    );
-    let waited = last.at.duration_since(first.at);
-    assert!(
-        waited >= Duration::from_millis(450),
-        "retried after {waited:?}, Discord asked for 0.5 s"
     );
     bot.stop().await;
 }

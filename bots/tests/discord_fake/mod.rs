@@ -125,6 +125,8 @@ struct State {
     messages: HashMap<u64, Value>,
     /// By path (`/attachments/{channel}/{id}/{name}`).
     cdn: HashMap<String, CdnFile>,
+    /// CDN paths that send this many bytes and then stall.
+    stalls: HashMap<String, usize>,
     gateway: gateway::Gateway,
 }
 
@@ -280,6 +282,7 @@ impl FakeDiscord {
                 interactions: HashMap::new(),
                 messages: HashMap::new(),
                 cdn: HashMap::new(),
+                stalls: HashMap::new(),
                 gateway: gateway::Gateway::new(format!("ws://{addr}/gateway")),
             }),
             changed: watch::channel(0).0,
@@ -593,6 +596,19 @@ impl FakeDiscord {
     pub fn original(&self, interaction: &Value) -> Option<Value> {
         let token = interaction["token"].as_str()?;
         self.shared.lock().interactions.get(token)?.original.clone()
+    }
+
+    /// Makes the CDN send the first `sent` bytes of `attachment` (an
+    /// Attachment object this fake issued) and then nothing more.
+    pub fn stall_attachment(&self, attachment: &Value, sent: usize) {
+        let url = attachment["url"].as_str().expect("attachment url");
+        let path = url
+            .split('?')
+            .next()
+            .and_then(|u| u.strip_prefix(&self.api_url()))
+            .expect("a URL of this fake")
+            .to_string();
+        self.shared.lock().stalls.insert(path, sent);
     }
 
     /// The bytes behind an attachment URL this fake issued.

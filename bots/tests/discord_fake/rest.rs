@@ -1,7 +1,8 @@
 //! The REST side: routes under `/api/v10`, the rules Discord enforces on
 //! them (3-second acknowledgement, one initial response, per-file upload
 //! limit, 2,000-character content, empty messages, unknown replies,
-//! command validation), injected failures, and the attachment CDN.
+//! command validation), injected failures, and the attachment CDN (which
+//! can stall a file on demand).
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -22,6 +23,8 @@ const MAX_CONTENT: usize = 2000;
 enum Payload {
     Json(Value),
     Bytes(Vec<u8>, String),
+    /// These bytes, then nothing more on an open connection.
+    Stalled(Vec<u8>, String),
     Text(String),
     Empty,
 }
@@ -146,6 +149,12 @@ impl Reply {
                 .into_response(),
             Payload::Bytes(bytes, content_type) => {
                 (status, [(header::CONTENT_TYPE, content_type)], bytes).into_response()
+            }
+            Payload::Stalled(head, content_type) => {
+                use futures_util::{StreamExt, stream};
+                let chunk: Result<Vec<u8>, std::convert::Infallible> = Ok(head);
+                let body = Body::from_stream(stream::iter([chunk]).chain(stream::pending()));
+                (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
             }
             Payload::Text(text) => {
                 (status, [(header::CONTENT_TYPE, "text/plain")], text).into_response()
@@ -325,9 +334,16 @@ fn cdn(state: &State, method: &Method, path: &str, query: &str) -> Reply {
             headers: Vec::new(),
         };
     }
+    let payload = match state.stalls.get(key) {
+        Some(sent) => Payload::Stalled(
+            file.bytes[..(*sent).min(file.bytes.len())].to_vec(),
+            file.content_type.clone(),
+        ),
+        None => Payload::Bytes(file.bytes.clone(), file.content_type.clone()),
+    };
     Reply {
         status: 200,
-        payload: Payload::Bytes(file.bytes.clone(), file.content_type.clone()),
+        payload,
         headers: vec![("cache-control", "public, max-age=31536000".to_string())],
     }
 }

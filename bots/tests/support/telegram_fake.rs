@@ -1,7 +1,8 @@
 //! A loopback Telegram Bot API for the bots' tests: an axum server on
 //! 127.0.0.1:0 that answers teloxide the way api.telegram.org does (same
 //! JSON shapes and errors, long polling with offsets and 409 conflicts,
-//! chunked multipart uploads, file downloads, 429 flood control on demand),
+//! chunked multipart uploads, file downloads (late or stalling on demand),
+//! 429 flood control on demand),
 //! records every call for assertions and builds real Update JSON. All state
 //! belongs to one `FakeTelegram`; nothing is global, nothing leaves loopback.
 
@@ -37,6 +38,15 @@ const LONG_POLL_CAP: Duration = Duration::from_secs(2);
 
 /// Update kinds Telegram leaves out when `allowed_updates` is empty.
 const OPT_IN_UPDATES: [&str; 3] = ["chat_member", "message_reaction", "message_reaction_count"];
+
+/// How a file's download is served when it is not served at once.
+#[derive(Debug, Clone, Copy)]
+pub enum Slow {
+    /// The answer starts at once, its body after this pause.
+    Late(Duration),
+    /// This many bytes, then nothing more on an open connection.
+    Stall(usize),
+}
 
 /// How the next call of a method fails.
 #[derive(Debug, Clone)]
@@ -123,6 +133,8 @@ struct State {
     commands: Value,
     /// Group chat id → the users who administer it (the first one owns it).
     admins: HashMap<i64, Vec<i64>>,
+    /// File path → how its download is slowed.
+    slow: HashMap<String, Slow>,
 }
 
 impl State {
@@ -338,6 +350,7 @@ impl FakeTelegram {
                 failures: HashMap::new(),
                 commands: json!([]),
                 admins: HashMap::new(),
+                slow: HashMap::new(),
             }),
             changed: Notify::new(),
         });
@@ -417,6 +430,13 @@ impl FakeTelegram {
     /// Now, on the clock `Call::at` counts (from the fake's start).
     pub fn elapsed(&self) -> Duration {
         self.inner.lock().started.elapsed()
+    }
+
+    /// Serves every later download of `file_id` as `how` says.
+    pub fn slow_download(&self, file_id: &str, how: Slow) {
+        let mut state = self.inner.lock();
+        let path = state.files[file_id].path.clone();
+        state.slow.insert(path, how);
     }
 
     /// Makes the next call of `method` (any case) fail with `with`.
@@ -659,7 +679,7 @@ fn download(inner: &Inner, rest: &str) -> Response {
     let (token, path) = rest.split_once('/').unwrap_or((rest, ""));
     let path = body::percent_decode(path);
     let token_ok = body::percent_decode(token).strip_prefix("bot") == Some(TOKEN);
-    let (status, bytes) = {
+    let (status, bytes, slow) = {
         let mut state = inner.lock();
         let found = state
             .files
@@ -672,16 +692,33 @@ fn download(inner: &Inner, rest: &str) -> Response {
         let index = state.record("download", fields, Vec::new());
         let status = if found.is_some() { 200 } else { 404 };
         state.calls[index].status = Some(status);
-        (status, found)
+        (status, found, state.slow.get(&path).copied())
     };
     inner.changed.notify_waiters();
     match bytes {
         Some(bytes) if status == 200 => (
             [(header::CONTENT_TYPE, "application/octet-stream")],
-            bytes.as_ref().clone(),
+            paced(bytes.as_ref().clone(), slow),
         )
             .into_response(),
         _ => reply(Err(ApiError::new(404, "Not Found"))),
+    }
+}
+
+/// A file's body, at once or as `slow` says.
+fn paced(bytes: Vec<u8>, slow: Option<Slow>) -> Body {
+    use futures_util::{StreamExt, stream};
+    type Chunk = Result<Vec<u8>, std::convert::Infallible>;
+    match slow {
+        None => Body::from(bytes),
+        Some(Slow::Late(pause)) => Body::from_stream(stream::once(async move {
+            tokio::time::sleep(pause).await;
+            Chunk::Ok(bytes)
+        })),
+        Some(Slow::Stall(sent)) => {
+            let head = bytes[..sent.min(bytes.len())].to_vec();
+            Body::from_stream(stream::iter([Chunk::Ok(head)]).chain(stream::pending()))
+        }
     }
 }
 

@@ -3,10 +3,12 @@
 //! fake, pushes updates shaped as Telegram sends them, and asserts on the
 //! calls the bot made: what it sent, to which chat, in reply to what, with
 //! which bytes, and what it left alone. One binary for all of Telegram:
-//! `binary` (the released binary from outside) and `fake_selftest` (the
-//! fake against teloxide itself) are its modules.
+//! `drain` (stopping and stalls), `binary` (the released binary from
+//! outside) and `fake_selftest` (the fake against teloxide itself) are its
+//! modules.
 
 mod binary;
+mod drain;
 mod fake_selftest;
 #[path = "../support/mod.rs"]
 mod support;
@@ -21,6 +23,7 @@ use pixdrop::links::Signer;
 use pixdrop::pool::Pool;
 use pixdrop::store::{MemoryStore, Store};
 use pixdrop::{Core, Limits};
+use pixdrop_bots::download::Timeouts;
 use pixdrop_bots::telegram::{self, Settings};
 use serde_json::Value;
 use support::telegram_fake::{Call, FailWith, FakeTelegram};
@@ -31,6 +34,8 @@ use tokio::task::JoinHandle;
 const CHAT: i64 = 5_550_001;
 const GROUP: i64 = -1_009_876_543_210;
 const REPLY: Duration = Duration::from_secs(6);
+/// How long work in flight may go on after the bot is told to stop.
+const DRAIN: Duration = Duration::from_secs(4);
 /// How long "no answer" is watched for.
 const SILENCE: Duration = Duration::from_secs(1);
 /// A pause without calls that counts as the bot being idle.
@@ -61,20 +66,36 @@ impl Running {
 
     /// On `fake` with `core`, as after a restart of the bot alone.
     async fn start_on(fake: FakeTelegram, core: Core, per_user_per_minute: u32) -> Self {
-        let settings = Settings {
+        Self::start_with(fake, core, |settings| {
+            settings.per_user_per_minute = per_user_per_minute;
+        })
+        .await
+    }
+
+    /// With the tests' settings as `tune` changes them; returns once the
+    /// bot polls (or has set its webhook).
+    async fn start_with(fake: FakeTelegram, core: Core, tune: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = Settings {
             token: fake.token().to_string(),
             api_url: fake.api_url(),
             download_limit: 20 << 20,
             upload_limit: 50 << 20,
             album_wait: Duration::from_millis(300),
             webhook: None,
-            per_user_per_minute,
+            per_user_per_minute: 600,
+            download: Timeouts::default(),
+            drain: DRAIN,
+        };
+        tune(&mut settings);
+        let started = match settings.webhook {
+            Some(_) => "setwebhook",
+            None => "getupdates",
         };
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(telegram::run(settings, core, async move {
             let _ = stopped.await;
         }));
-        fake.wait_for(|calls| calls.iter().any(|c| c.is("getupdates")), REPLY)
+        fake.wait_for(|calls| calls.iter().any(|c| c.is(started)), REPLY)
             .await;
         Self { fake, stop, task }
     }

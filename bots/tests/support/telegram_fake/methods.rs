@@ -52,7 +52,8 @@ pub fn answer(state: &mut State, method: &str, f: &Fields, files: &Files) -> Ans
         | "setmydescription"
         | "setmyshortdescription"
         | "setmyname"
-        | "setchatmenubutton" => Ok(json!(true)),
+        | "setchatmenubutton"
+        | "setwebhook" => Ok(json!(true)),
         "getwebhookinfo" => Ok(json!({
             "url": "",
             "has_custom_certificate": false,
