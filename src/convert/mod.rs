@@ -265,7 +265,8 @@ fn prepare(
     if let Some(resize) = options.resize
         && let Some((width, height)) = ops::target_size(size, resize, options.enlarge)
     {
-        let per_pixel = frames[0].image.color().bytes_per_pixel();
+        let per_pixel =
+            plan::result_bytes_per_pixel(target, frames[0].image.color().bytes_per_pixel());
         check_result(width, height, frames.len() as u64, per_pixel, limits)?;
         ops::resize(frames, (width, height), limits, deadline)?;
         notes.push(Note::Resized { width, height });

@@ -100,6 +100,17 @@ pub fn resize(
     Ok(())
 }
 
+/// `image` scaled down (Lanczos3) to fit a `side`×`side` square, or as it
+/// is when it already fits.
+pub fn fit_within(image: &DynamicImage, side: u32) -> Result<DynamicImage, UserError> {
+    let (width, height) = (image.width(), image.height());
+    let Some(size) = target_size((width, height), Resize::LongSide(side), false) else {
+        return Ok(image.clone());
+    };
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    scaled(&mut Resizer::new(), image, size.0, size.1, &options)
+}
+
 fn scaled(
     resizer: &mut Resizer,
     source: &DynamicImage,

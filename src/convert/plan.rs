@@ -71,7 +71,13 @@ pub fn plan(
         (width, height) = size;
     }
     let per_pixel = header.bytes_per_pixel;
-    let result = check_result(width, height, u64::from(out_frames), per_pixel, limits)?;
+    let result = check_result(
+        width,
+        height,
+        u64::from(out_frames),
+        result_bytes_per_pixel(target, per_pixel),
+        limits,
+    )?;
     let decoded = header.decoded_bytes();
     let frame = |w: u32, h: u32| u64::from(w) * u64::from(h) * u64::from(per_pixel);
     let scratch = frame(header.width, header.height).max(frame(width, height));
@@ -101,6 +107,15 @@ pub fn plan(
         work: megapixels * weight * searches,
         threads,
     })
+}
+
+/// Bytes a result pixel takes: formats that keep 16 bits keep the source's
+/// depth; the rest are written at 8 bits a channel.
+pub fn result_bytes_per_pixel(target: Format, source: u8) -> u8 {
+    match target {
+        Format::Png | Format::Tiff | Format::Pnm => source,
+        _ => source.min(4),
+    }
 }
 
 /// Refuses a result of `frames` frames of `width`×`height` that would

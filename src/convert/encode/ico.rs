@@ -15,9 +15,10 @@ pub fn encode(image: &DynamicImage) -> Result<Vec<u8>, UserError> {
     if sizes.is_empty() {
         sizes.push(long_side);
     }
+    let largest = super::super::ops::fit_within(image, sizes[0])?;
     let mut entries = Vec::with_capacity(sizes.len());
     for size in sizes {
-        let icon = square(image, size).to_rgba8();
+        let icon = square(&largest, size).to_rgba8();
         let entry = IcoFrame::as_png(icon.as_raw(), size, size, ExtendedColorType::Rgba8)
             .map_err(UserError::internal)?;
         entries.push(entry);
