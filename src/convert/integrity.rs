@@ -238,6 +238,49 @@ mod tests {
         assert_eq!(check(&countless, Format::Png), Err(UserError::TooComplex));
     }
 
+    /// A TIFF with one IFD holding one ASCII (type 2) entry of `count`.
+    fn tiff_with_text(order: &str, count: u64) -> Vec<u8> {
+        let (big, le) = (order.contains("big"), order.starts_with("II"));
+        let int = |n: u64, len: usize| -> Vec<u8> {
+            let bytes = n.to_le_bytes()[..len].to_vec();
+            if le {
+                bytes
+            } else {
+                bytes.into_iter().rev().collect()
+            }
+        };
+        let word = if big { 8 } else { 4 };
+        let mut tiff = order.as_bytes()[..2].to_vec();
+        if big {
+            tiff.extend(int(43, 2));
+            tiff.extend(int(8, 2));
+            tiff.extend(int(0, 2));
+            tiff.extend(int(16, 8));
+        } else {
+            tiff.extend(int(42, 2));
+            tiff.extend(int(8, 4));
+        }
+        tiff.extend(int(1, if big { 8 } else { 2 }));
+        tiff.extend(int(270, 2));
+        tiff.extend(int(2, 2));
+        tiff.extend(int(count, word));
+        tiff.extend(int(0, word));
+        tiff.extend(int(0, word));
+        tiff
+    }
+
+    #[test]
+    fn a_tiff_text_tag_longer_than_the_file_is_refused_in_every_layout() {
+        for order in ["II", "MM", "II big", "MM big"] {
+            assert!(
+                check(&tiff_with_text(order, 4), Format::Tiff).is_ok(),
+                "{order}"
+            );
+            let long = tiff_with_text(order, 1 << 30);
+            assert!(check(&long, Format::Tiff).is_err(), "{order}");
+        }
+    }
+
     #[test]
     fn a_riff_size_past_the_end_is_refused() {
         let mut webp = b"RIFF\x04\0\0\0WEBP".to_vec();
