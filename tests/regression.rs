@@ -24,12 +24,18 @@ fn convert(name: &str, words: &str) -> Result<pixdrop::Output, UserError> {
 const CHILD: &str = "PIXDROP_REGRESSION_CHILD";
 
 /// Runs the test named `test` again in a child process with `CHILD` set,
-/// and returns what the child wrote to stderr. A C library writes to the
-/// process's stderr directly, past the test harness's capture, so only a
-/// separate process shows it.
+/// and returns what the child wrote to stderr, uncaptured. A C library
+/// writes to the process's stderr directly, past the test harness, so only
+/// a separate process shows it.
 fn stderr_of_child(test: &str) -> String {
     let output = Command::new(std::env::current_exe().expect("test binary"))
-        .args([test, "--exact", "--test-threads=1", "--quiet"])
+        .args([
+            test,
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+            "--quiet",
+        ])
         .env(CHILD, "1")
         .output()
         .expect("run the test binary");
@@ -65,4 +71,20 @@ fn zero_height_pnm_is_refused_as_damaged() {
         let error = convert("pnm-zero-height.pgm", words).unwrap_err();
         assert_eq!(error.code(), "corrupt", "{words}: {error:?}");
     }
+}
+
+/// A TIFF whose ImageLength tag claims to be text of 4 GB (found by the
+/// `convert` target) reached a `dbg!` in the `tiff` crate, which wrote
+/// `[…/ifd.rs:723:32] TiffError::LimitsExceeded` to stderr three times
+/// before the CLI's one line. Such a file is now refused before decoding.
+#[test]
+fn tiff_text_tag_longer_than_the_file_is_refused_without_noise_on_stderr() {
+    if std::env::var_os(CHILD).is_some() {
+        let error = convert("tiff-ascii-tag-longer-than-file.tif", "to=png").unwrap_err();
+        assert_eq!(error.code(), "corrupt", "{error:?}");
+        return;
+    }
+    let stderr =
+        stderr_of_child("tiff_text_tag_longer_than_the_file_is_refused_without_noise_on_stderr");
+    assert_eq!(stderr, "", "a decoder wrote to stderr");
 }

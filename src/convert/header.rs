@@ -9,7 +9,7 @@ use std::io::Cursor;
 use image::codecs::png::PngDecoder;
 use image::{ColorType, ImageDecoder, ImageReader};
 
-use super::{Format, decode, gif, heif, readable_format};
+use super::{Format, decode, gif, heif, integrity, readable_format};
 use crate::UserError;
 use crate::limits::Limits;
 
@@ -62,7 +62,12 @@ pub fn probe(bytes: &[u8], limits: &Limits) -> Result<Header, UserError> {
         }
         Format::Png => png(bytes).ok_or_else(corrupt)?,
         Format::Webp => webp(bytes).ok_or_else(corrupt)?,
-        _ => still(bytes, format).ok_or_else(corrupt)?,
+        _ => {
+            // The image crate's readers meet damage that the integrity
+            // checks refuse (a TIFF tag reaching the `tiff` crate's `dbg!`).
+            integrity::check(bytes, format)?;
+            still(bytes, format).ok_or_else(corrupt)?
+        }
     };
     if width == 0 || height == 0 {
         return Err(corrupt());

@@ -1,6 +1,7 @@
 //! Structural checks the decoders are lenient about, run before decoding:
 //! truncated JPEG and WebP files, impossible PNG headers, and compressed
-//! PNG metadata that would inflate to far more than any real file carries.
+//! PNG metadata that would inflate to far more than any real file carries,
+//! and TIFF text tags longer than the file.
 //! A file that fails here is refused as damaged or too complex.
 
 use std::io::Read;
@@ -27,6 +28,7 @@ pub fn check(bytes: &[u8], format: Format) -> Result<(), UserError> {
     match format {
         Format::Jpeg if !jpeg_has_end(bytes) => Err(corrupt()),
         Format::Webp if !riff_complete(bytes) => Err(corrupt()),
+        Format::Tiff if !tiff_text_fits(bytes) => Err(corrupt()),
         Format::Png => png_chunks(bytes).map_err(|problem| match problem {
             PngProblem::Malformed => corrupt(),
             PngProblem::Bomb => UserError::TooComplex,
@@ -50,6 +52,55 @@ fn riff_complete(bytes: &[u8]) -> bool {
     };
     let size = u32::from_le_bytes(size.try_into().expect("4 bytes")) as usize;
     size.checked_add(8).is_some_and(|end| end <= bytes.len())
+}
+
+/// Most IFDs followed along a TIFF's chain; real files have a few pages.
+const MAX_TIFF_IFDS: usize = 64;
+
+/// No text (ASCII) tag in the chain of IFDs may claim more bytes than the
+/// whole file has: such a tag is damage, and the `tiff` crate meets one
+/// with a stray `dbg!` that writes to stderr past every log setting.
+fn tiff_text_fits(bytes: &[u8]) -> bool {
+    const ASCII: u64 = 2;
+    let big = bytes.get(2) == Some(&b'+') || bytes.get(3) == Some(&b'+');
+    let little = bytes.starts_with(b"II");
+    let int = |at: usize, len: usize| -> Option<u64> {
+        let field = bytes.get(at..at.checked_add(len)?)?;
+        let fold = |n: u64, b: &u8| n << 8 | u64::from(*b);
+        Some(if little {
+            field.iter().rev().fold(0, fold)
+        } else {
+            field.iter().fold(0, fold)
+        })
+    };
+    // Classic TIFF: 2-byte entry count, 12-byte entries, 4-byte counts and
+    // offsets. BigTIFF: 8-byte count, 20-byte entries, 8-byte fields.
+    let (word, first, count_len, entry_len) = if big { (8, 8, 8, 20) } else { (4, 4, 2, 12) };
+    let mut offset = int(first, word);
+    let mut seen = Vec::new();
+    while let Some(at) = offset.and_then(|o| usize::try_from(o).ok()) {
+        if at == 0 || seen.contains(&at) || seen.len() == MAX_TIFF_IFDS {
+            break;
+        }
+        seen.push(at);
+        let Some(entries) = int(at, count_len).and_then(|n| usize::try_from(n).ok()) else {
+            break;
+        };
+        let start = at + count_len;
+        for entry in (0..entries).map(|i| start.saturating_add(i.saturating_mul(entry_len))) {
+            let (Some(kind), Some(count)) = (int(entry + 2, 2), int(entry + 4, word)) else {
+                return true;
+            };
+            if kind == ASCII && count > bytes.len() as u64 {
+                return false;
+            }
+        }
+        offset = int(
+            start.saturating_add(entries.saturating_mul(entry_len)),
+            word,
+        );
+    }
+    true
 }
 
 enum PngProblem {
@@ -185,6 +236,49 @@ mod tests {
         assert_eq!(check(&many, Format::Png), Err(UserError::TooComplex));
         let countless = png_with_text_chunks(300, 10);
         assert_eq!(check(&countless, Format::Png), Err(UserError::TooComplex));
+    }
+
+    /// A TIFF with one IFD holding one ASCII (type 2) entry of `count`.
+    fn tiff_with_text(order: &str, count: u64) -> Vec<u8> {
+        let (big, le) = (order.contains("big"), order.starts_with("II"));
+        let int = |n: u64, len: usize| -> Vec<u8> {
+            let bytes = n.to_le_bytes()[..len].to_vec();
+            if le {
+                bytes
+            } else {
+                bytes.into_iter().rev().collect()
+            }
+        };
+        let word = if big { 8 } else { 4 };
+        let mut tiff = order.as_bytes()[..2].to_vec();
+        if big {
+            tiff.extend(int(43, 2));
+            tiff.extend(int(8, 2));
+            tiff.extend(int(0, 2));
+            tiff.extend(int(16, 8));
+        } else {
+            tiff.extend(int(42, 2));
+            tiff.extend(int(8, 4));
+        }
+        tiff.extend(int(1, if big { 8 } else { 2 }));
+        tiff.extend(int(270, 2));
+        tiff.extend(int(2, 2));
+        tiff.extend(int(count, word));
+        tiff.extend(int(0, word));
+        tiff.extend(int(0, word));
+        tiff
+    }
+
+    #[test]
+    fn a_tiff_text_tag_longer_than_the_file_is_refused_in_every_layout() {
+        for order in ["II", "MM", "II big", "MM big"] {
+            assert!(
+                check(&tiff_with_text(order, 4), Format::Tiff).is_ok(),
+                "{order}"
+            );
+            let long = tiff_with_text(order, 1 << 30);
+            assert!(check(&long, Format::Tiff).is_err(), "{order}");
+        }
     }
 
     #[test]
