@@ -201,11 +201,8 @@ impl Core {
                 };
                 total = total.plus(cost);
             }
-            if inputs.len() > 1 && pixels > limits.max_pixels {
-                return Err(UserError::AlbumTooLarge {
-                    images: inputs.len() as u64,
-                    limit: limits.max_pixels.div_ceil(1_000_000),
-                });
+            if inputs.len() > 1 {
+                limits.check_album(inputs.len(), pixels)?;
             }
             Ok(total)
         })

@@ -65,6 +65,18 @@ impl Limits {
         Ok(())
     }
 
+    /// The pixels of all of an album's `images` together against the pixel
+    /// limit: one PDF holds no more than one image may.
+    pub fn check_album(&self, images: usize, pixels: u64) -> Result<(), UserError> {
+        if pixels > self.max_pixels {
+            return Err(UserError::AlbumTooLarge {
+                images: images as u64,
+                limit: self.max_pixels.div_ceil(1_000_000),
+            });
+        }
+        Ok(())
+    }
+
     /// Width × height × frames against the pixel limit; what went over, in
     /// the words both the input and the result refusals use.
     pub(crate) fn check_pixels(&self, width: u32, height: u32, frames: u64) -> Result<u64, Over> {

@@ -141,12 +141,7 @@ pub fn pdf_of(inputs: &[&[u8]], options: &Options, limits: &Limits) -> Result<Ou
                 .map(|f| u64::from(f.image.width()) * u64::from(f.image.height()))
                 .sum(),
         );
-        if pixels > limits.max_pixels {
-            return Err(UserError::AlbumTooLarge {
-                images: inputs.len() as u64,
-                limit: limits.max_pixels.div_ceil(1_000_000),
-            });
-        }
+        limits.check_album(inputs.len(), pixels)?;
         first.get_or_insert(InputSummary {
             format: source,
             bytes: inputs.iter().map(|b| b.len() as u64).sum(),
