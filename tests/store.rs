@@ -13,7 +13,9 @@ use bytes::Bytes;
 use pixdrop::UserError;
 use pixdrop::convert::Format;
 use pixdrop::pool::Client;
-use pixdrop::store::{Backend, FileId, Lookup, MemoryStore, RedisStore};
+use pixdrop::store::{
+    Backend, FileId, Lookup, MemoryStore, Persistence, RedisSettings, RedisStore,
+};
 
 const RETENTION: Duration = Duration::from_secs(2);
 
@@ -123,30 +125,39 @@ async fn the_sweeper_frees_memory_at_the_deadline_without_a_read() {
     sweeper.abort();
 }
 
-#[tokio::test]
-async fn one_client_may_hold_only_a_share_of_the_store() {
-    let store = memory(8_000);
+/// One client may hold at most `share` bytes: more waits for its own
+/// entries to expire (or be removed); a single result over the share is
+/// refused outright; other clients are not affected.
+async fn one_client_holds_only_a_share<B: Backend>(store: &B, share: usize) {
     let greedy = Client::of("greedy");
-    store
-        .put(Bytes::from(vec![1; 900]), Format::Png, RETENTION, greedy)
-        .await
-        .unwrap();
-    let refused = store
-        .put(Bytes::from(vec![2; 200]), Format::Png, RETENTION, greedy)
-        .await;
+    let put = async |size: usize, owner: Client| {
+        store
+            .put(Bytes::from(vec![1; size]), Format::Png, RETENTION, owner)
+            .await
+    };
+    let (first, _) = put(share * 9 / 10, greedy).await.unwrap();
+    let refused = put(share / 4, greedy).await;
     assert!(
         matches!(refused, Err(UserError::ShareFull { seconds: 1..=3 })),
         "{refused:?}"
     );
-    store
-        .put(
-            Bytes::from(vec![3; 900]),
-            Format::Png,
-            RETENTION,
-            Client::of("other"),
-        )
+    put(share * 9 / 10, Client::of("other"))
         .await
         .expect("another client still has room");
+    let whole = put(share + 1, Client::of("third")).await;
+    assert!(
+        matches!(whole, Err(UserError::ResultTooLarge { .. })),
+        "{whole:?}"
+    );
+    store.remove(first).await.unwrap();
+    put(share / 4, greedy)
+        .await
+        .expect("a removed entry gives its room back");
+}
+
+#[tokio::test]
+async fn one_client_may_hold_only_a_share_of_the_store() {
+    one_client_holds_only_a_share(&memory(8_000), 1_000).await;
 }
 
 #[tokio::test]
@@ -189,12 +200,24 @@ async fn memory_cap_refuses_instead_of_evicting() {
     );
 }
 
+const SECRET: &[u8] = b"a test secret, thirty-two bytes or more";
+
+async fn connect(url: &str, prefix: &str, max_bytes: u64) -> Result<RedisStore, String> {
+    RedisStore::connect(RedisSettings {
+        url,
+        prefix,
+        max_bytes,
+        retention: RETENTION,
+        secret: SECRET,
+        persistence: Persistence::Refuse,
+    })
+    .await
+}
+
 async fn redis(max_bytes: u64) -> Option<(RedisStore, support::RedisServer)> {
     let server = support::RedisServer::find_or_start()?;
     let prefix = format!("test-{}", FileId::random());
-    let store = RedisStore::connect(&server.url, &prefix, max_bytes, RETENTION)
-        .await
-        .unwrap();
+    let store = connect(&server.url, &prefix, max_bytes).await.unwrap();
     Some((store, server))
 }
 
@@ -223,6 +246,154 @@ async fn redis_store_serves_many_tasks() {
 }
 
 #[tokio::test]
+async fn one_client_may_hold_only_a_share_of_redis_across_instances() {
+    let Some((probe, server)) = redis(u64::MAX).await else {
+        return;
+    };
+    let used = probe.stats().await.unwrap().bytes;
+    let prefix = format!("test-{}", FileId::random());
+    let max = used + 64_000_000;
+    let store = connect(&server.url, &prefix, max).await.unwrap();
+    one_client_holds_only_a_share(&store, (max / 8) as usize).await;
+    let second_instance = connect(&server.url, &prefix, max).await.unwrap();
+    let refused = second_instance
+        .put(
+            Bytes::from(vec![1; (max / 8) as usize]),
+            Format::Png,
+            RETENTION,
+            Client::of("greedy"),
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(UserError::ShareFull { .. })),
+        "the share is one across instances: {refused:?}"
+    );
+}
+
+/// Bits of information per byte, 8.0 for bytes no one can tell from random.
+fn entropy(bytes: &[u8]) -> f64 {
+    let mut counts = [0usize; 256];
+    bytes.iter().for_each(|b| counts[*b as usize] += 1);
+    counts
+        .iter()
+        .filter(|n| **n > 0)
+        .map(|n| {
+            let p = *n as f64 / bytes.len() as f64;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+#[tokio::test]
+async fn redis_holds_only_sealed_values_that_open_with_the_key() {
+    let Some(server) = support::RedisServer::find_or_start() else {
+        return;
+    };
+    let prefix = format!("test-{}", FileId::random());
+    let store = connect(&server.url, &prefix, u64::MAX).await.unwrap();
+    let mut image = b"\x89PNG\r\n\x1a\n".to_vec();
+    image.resize(200_000, 0);
+    let (id, _) = store
+        .put(
+            Bytes::from(image.clone()),
+            Format::Png,
+            RETENTION,
+            Client::of("203.0.113.9"),
+        )
+        .await
+        .unwrap();
+
+    let mut raw = redis::Client::open(server.url.as_str())
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}:*"))
+        .query_async(&mut raw)
+        .await
+        .unwrap();
+    assert!(keys.iter().all(|k| !k.contains("203.0.113.9")), "{keys:?}");
+    let file_key = keys
+        .iter()
+        .find(|k| k.contains(":file:"))
+        .expect("the entry is in Redis");
+    let value: Vec<u8> = redis::cmd("GET")
+        .arg(file_key)
+        .query_async(&mut raw)
+        .await
+        .unwrap();
+    assert!(value.len() >= image.len());
+    assert!(!value.windows(4).any(|w| w == b"\x89PNG"));
+    assert!(!value.windows(4).any(|w| w == b"png\n"));
+    assert!(entropy(&value) > 7.99, "{}", entropy(&value));
+
+    let same_key = connect(&server.url, &prefix, u64::MAX).await.unwrap();
+    let Lookup::Found(held) = same_key.get(id).await.unwrap() else {
+        panic!("another instance with the same key opens it");
+    };
+    assert_eq!(held.bytes, Bytes::from(image));
+    let other_key = RedisStore::connect(RedisSettings {
+        url: &server.url,
+        prefix: &prefix,
+        max_bytes: u64::MAX,
+        retention: RETENTION,
+        secret: &[b'k'; 32],
+        persistence: Persistence::Refuse,
+    })
+    .await
+    .unwrap();
+    assert_eq!(other_key.get(id).await.unwrap(), Lookup::Gone);
+}
+
+#[tokio::test]
+async fn redis_counts_entries_without_scanning() {
+    let Some((store, _server)) = redis(u64::MAX).await else {
+        return;
+    };
+    for _ in 0..3 {
+        store
+            .put(
+                Bytes::from_static(b"x"),
+                Format::Png,
+                RETENTION,
+                Client::ANONYMOUS,
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(store.stats().await.unwrap().entries, 3);
+    tokio::time::sleep(RETENTION + Duration::from_millis(200)).await;
+    assert_eq!(store.stats().await.unwrap().entries, 0);
+}
+
+#[tokio::test]
+async fn a_redis_that_saves_to_disk_is_refused_unless_allowed() {
+    let Some(server) = support::RedisServer::start_own_with(&["--save", "3600 1"]) else {
+        return;
+    };
+    let refused = connect(&server.url, "persisting", u64::MAX)
+        .await
+        .err()
+        .expect("a persisting Redis is refused");
+    assert!(refused.contains("save \"3600 1\""), "{refused}");
+    assert!(
+        refused.contains("PIXDROP_REDIS_PERSISTENCE=allow"),
+        "{refused}"
+    );
+    RedisStore::connect(RedisSettings {
+        url: &server.url,
+        prefix: "persisting",
+        max_bytes: u64::MAX,
+        retention: RETENTION,
+        secret: SECRET,
+        persistence: Persistence::Allow,
+    })
+    .await
+    .expect("allowed by the operator");
+}
+
+#[tokio::test]
 async fn redis_memory_cap_refuses_instead_of_evicting() {
     let Some((probe, server)) = redis(u64::MAX).await else {
         return;
@@ -230,7 +401,7 @@ async fn redis_memory_cap_refuses_instead_of_evicting() {
     let used = probe.stats().await.unwrap().bytes;
     drop(probe);
     let prefix = format!("test-{}", FileId::random());
-    let store = RedisStore::connect(&server.url, &prefix, used + 3_000_000, RETENTION)
+    let store = connect(&server.url, &prefix, used + 3_000_000)
         .await
         .unwrap();
     let (first, _) = store
@@ -259,9 +430,7 @@ async fn a_redis_outage_is_unavailable_and_recovers_without_a_restart() {
     let Some(mut server) = support::RedisServer::start_own() else {
         return;
     };
-    let store = RedisStore::connect(&server.url, "outage", u64::MAX, RETENTION)
-        .await
-        .unwrap();
+    let store = connect(&server.url, "outage", u64::MAX).await.unwrap();
     let put = async |store: &RedisStore| {
         store
             .put(

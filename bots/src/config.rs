@@ -6,6 +6,8 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use pixdrop::store::Persistence;
+use pixdrop::store::seal::MIN_SECRET_BYTES;
 use pixdrop::{ByteSize, Limits};
 
 /// The longest anything may be held, by promise.
@@ -54,6 +56,10 @@ pub struct Config {
     pub history_days: u64,
     /// Time and connection bounds of the HTTP listener.
     pub web_bounds: crate::web::Bounds,
+    /// The secret Redis values are sealed under; the signing key when unset.
+    pub store_key: Option<Secret>,
+    /// Whether a Redis that saves to disk may be used.
+    pub redis_persistence: Persistence,
 }
 
 /// A credential; never printed.
@@ -116,6 +122,15 @@ impl Config {
                 problem: "may be off only with DISCORD_PUBLIC_KEY set, or no interaction would reach the bot".into(),
             });
         }
+        let signing_key = get("PIXDROP_SIGNING_KEY").map(Secret);
+        let store_key = get("PIXDROP_STORE_KEY").map(Secret);
+        let redis_url = get("REDIS_URL").map(Secret);
+        if redis_url.is_some() {
+            shared_secret(&signing_key, "PIXDROP_SIGNING_KEY")?;
+        }
+        if store_key.is_some() {
+            shared_secret(&store_key, "PIXDROP_STORE_KEY")?;
+        }
         Ok(Self {
             telegram_token: get("TELEGRAM_TOKEN").map(Secret),
             telegram_api_url: get("TELEGRAM_API_URL")
@@ -141,12 +156,12 @@ impl Config {
                 .to_string(),
             bind,
             retention,
-            signing_key: get("PIXDROP_SIGNING_KEY").map(Secret),
+            signing_key,
             limits,
             max_memory: parse(&get, "PIXDROP_MAX_MEMORY", "1073741824", byte_count)?,
             max_wait: parse(&get, "PIXDROP_MAX_WAIT", "60s", duration)?,
             database_url: get("DATABASE_URL").unwrap_or_else(|| "sqlite://pixdrop.db".into()),
-            redis_url: get("REDIS_URL").map(Secret),
+            redis_url,
             rate_per_minute: parse(&get, "PIXDROP_RATE_LIMIT", "60", count)?
                 .try_into()
                 .unwrap_or(u32::MAX),
@@ -164,6 +179,14 @@ impl Config {
                     .try_into()
                     .unwrap_or(usize::MAX),
             },
+            store_key,
+            redis_persistence: parse(&get, "PIXDROP_REDIS_PERSISTENCE", "refuse", |v| {
+                match v.to_ascii_lowercase().as_str() {
+                    "refuse" => Ok(Persistence::Refuse),
+                    "allow" => Ok(Persistence::Allow),
+                    _ => Err(format!("expected refuse or allow, got `{v}`")),
+                }
+            })?,
         })
     }
 }
@@ -210,6 +233,27 @@ fn parse<T>(
 ) -> Result<T, ConfigError> {
     let value = get(variable).unwrap_or_else(|| default.to_string());
     read(value.trim()).map_err(|problem| ConfigError { variable, problem })
+}
+
+/// With Redis, every instance must sign links and seal values with the
+/// same secret: a random one per start would reject the others' links and
+/// leave the store's values unreadable to them.
+fn shared_secret(secret: &Option<Secret>, variable: &'static str) -> Result<(), ConfigError> {
+    match secret {
+        Some(Secret(text)) if text.len() >= MIN_SECRET_BYTES => Ok(()),
+        Some(_) => Err(ConfigError {
+            variable,
+            problem: format!(
+                "must be at least {MIN_SECRET_BYTES} bytes (e.g. `openssl rand -hex 32`)"
+            ),
+        }),
+        None => Err(ConfigError {
+            variable,
+            problem: format!(
+                "must be set, at least {MIN_SECRET_BYTES} bytes and the same on every instance, when REDIS_URL is: it signs links and seals the shared store"
+            ),
+        }),
+    }
 }
 
 fn switch(text: &str) -> bool {

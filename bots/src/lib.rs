@@ -1,9 +1,10 @@
 //! pixdrop's front ends: configuration, the command line, the service that
-//! wires the core to the web (and, later, the chat platforms). The binary
-//! in `main.rs` only parses arguments and calls in here.
+//! wires the core to the web, Telegram and Discord, and the privacy check.
+//! The binary in `main.rs` only parses arguments and calls in here.
 
 pub mod account;
 pub mod auto;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod cooldown;

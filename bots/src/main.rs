@@ -32,6 +32,9 @@ enum Command {
     },
     /// List the formats pixdrop reads and writes.
     Formats,
+    /// Say what this configuration means for the privacy promise; exits 1
+    /// when a promise would be broken.
+    Check,
 }
 
 fn main() -> ExitCode {
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
             print!("{}", cli::formats());
             Ok(())
         }
+        Some(Command::Check) => return check(&config),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -91,6 +95,20 @@ fn init_logging(serving: bool) {
     std::panic::set_hook(Box::new(|panic| {
         tracing::error!("panic: {panic}");
     }));
+}
+
+fn check(config: &Config) -> ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(&error.to_string()),
+    };
+    let (text, holds) = runtime.block_on(pixdrop_bots::check::report(config));
+    print!("{text}");
+    if holds {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn serve(config: Config) -> Result<(), cli::CliError> {

@@ -19,9 +19,9 @@
 
 mod queue;
 
-use std::hash::{BuildHasher, Hash, RandomState};
+use std::hash::{Hash, Hasher};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::UserError;
@@ -37,9 +37,17 @@ impl Client {
     /// Work nobody in particular asked for (the CLI, tests).
     pub const ANONYMOUS: Self = Self(0);
 
+    /// The same key makes the same client in every instance of this build,
+    /// so a share kept in a shared store is one client's wherever it asks.
     pub fn of(key: impl Hash) -> Self {
-        static KEYS: OnceLock<RandomState> = OnceLock::new();
-        Self(KEYS.get_or_init(RandomState::new).hash_one(key))
+        let mut hasher = std::hash::DefaultHasher::new();
+        key.hash(&mut hasher);
+        Self(hasher.finish())
+    }
+
+    /// The client as bytes, for keyed names in a shared store.
+    pub fn to_bytes(self) -> [u8; 8] {
+        self.0.to_le_bytes()
     }
 }
 

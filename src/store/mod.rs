@@ -9,6 +9,7 @@
 
 pub mod memory;
 pub mod redis;
+pub mod seal;
 
 use std::fmt;
 use std::future::Future;
@@ -22,7 +23,7 @@ use crate::convert::Format;
 use crate::pool::Client;
 
 pub use memory::MemoryStore;
-pub use redis::RedisStore;
+pub use redis::{Persistence, RedisSettings, RedisStore};
 
 /// How long an expired id is remembered, to tell "gone" from "never".
 pub const TOMBSTONE_TTL: Duration = Duration::from_secs(24 * 3600);

@@ -13,6 +13,7 @@ pub struct RedisServer {
     pub url: String,
     port: u16,
     child: Option<Child>,
+    settings: Vec<String>,
 }
 
 impl RedisServer {
@@ -22,6 +23,7 @@ impl RedisServer {
                 url,
                 port: 0,
                 child: None,
+                settings: Vec::new(),
             });
         }
         Self::start_own()
@@ -29,12 +31,55 @@ impl RedisServer {
 
     /// A server of the test's own, which it may stop and start again.
     pub fn start_own() -> Option<Self> {
+        Self::start_own_with(&[])
+    }
+
+    /// A server of the test's own, with `settings` (e.g. `["--save", "3600 1"]`)
+    /// after the defaults, which keep everything off disk.
+    pub fn start_own_with(settings: &[&str]) -> Option<Self> {
+        let settings: Vec<String> = settings.iter().map(|s| s.to_string()).collect();
+        Self::start_on_free_port(|_| settings, "redis")
+    }
+
+    /// A server of the test's own that speaks only TLS, with the PEM files
+    /// `cert`, `key` and `ca` in `dir`; its URL is `rediss://localhost:PORT/`.
+    #[allow(dead_code, reason = "used by the bots' TLS tests, which include this file")]
+    pub fn start_tls(dir: &std::path::Path) -> Option<Self> {
+        let file = |name: &str| dir.join(name).to_string_lossy().into_owned();
+        Self::start_on_free_port(
+            |port| {
+                vec![
+                    "--port".into(),
+                    "0".into(),
+                    "--tls-port".into(),
+                    port.to_string(),
+                    "--tls-cert-file".into(),
+                    file("cert"),
+                    "--tls-key-file".into(),
+                    file("key"),
+                    "--tls-ca-cert-file".into(),
+                    file("ca"),
+                    "--tls-auth-clients".into(),
+                    "no".into(),
+                ]
+            },
+            "rediss",
+        )
+    }
+
+    fn start_on_free_port(settings: impl FnOnce(u16) -> Vec<String>, scheme: &str) -> Option<Self> {
         let port = TcpListener::bind("127.0.0.1:0")
             .ok()?
             .local_addr()
             .ok()?
             .port();
-        let child = Self::spawn(port);
+        let settings = settings(port);
+        let host = if scheme == "rediss" {
+            "localhost"
+        } else {
+            "127.0.0.1"
+        };
+        let child = Self::spawn(port, &settings);
         let Ok(child) = child else {
             // Straight to stderr: the test harness hides `eprintln!` of passing tests,
             // and CI looks for this line.
@@ -45,9 +90,10 @@ impl RedisServer {
             return None;
         };
         let server = Self {
-            url: format!("redis://127.0.0.1:{port}/"),
+            url: format!("{scheme}://{host}:{port}/"),
             port,
             child: Some(child),
+            settings,
         };
         server.wait_until_up();
         Some(server)
@@ -64,7 +110,8 @@ impl RedisServer {
     /// Starts it again on the same port after `stop`.
     pub fn restart(&mut self) {
         self.stop();
-        self.child = Some(Self::spawn(self.port).expect("redis-server started before"));
+        self.child =
+            Some(Self::spawn(self.port, &self.settings).expect("redis-server started before"));
         self.wait_until_up();
     }
 
@@ -80,7 +127,7 @@ impl RedisServer {
         }
     }
 
-    fn spawn(port: u16) -> std::io::Result<Child> {
+    fn spawn(port: u16, settings: &[String]) -> std::io::Result<Child> {
         Command::new("redis-server")
             .args([
                 "--port",
@@ -91,7 +138,10 @@ impl RedisServer {
                 "",
                 "--appendonly",
                 "no",
+                "--dir",
+                &std::env::temp_dir().to_string_lossy(),
             ])
+            .args(settings)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

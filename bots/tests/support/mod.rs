@@ -3,5 +3,6 @@
 //! part of it.
 #![allow(dead_code)]
 
+pub mod certs;
 pub mod server;
 pub mod telegram_fake;
