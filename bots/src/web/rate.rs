@@ -7,28 +7,50 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use pixdrop::UserError;
 use pixdrop::pool::Client;
 
 use super::AppState;
 use super::errors::ApiError;
-use crate::cooldown::Cooldown;
+use crate::cooldown::{self, Cooldown};
 
-pub type RateLimit = Cooldown<IpAddr>;
+pub struct RateLimit {
+    pace: Cooldown<IpAddr>,
+}
+
+impl RateLimit {
+    /// `per_minute` conversions per address, kept in this process.
+    pub fn per_minute(per_minute: u32) -> Self {
+        Self {
+            pace: Cooldown::per_minute(per_minute),
+        }
+    }
+
+    /// Keeps the buckets in Redis when `shared` is given (see `Cooldown::across`).
+    pub fn across(self, shared: Option<&cooldown::Shared>) -> Self {
+        Self {
+            pace: self.pace.across(shared, "web"),
+        }
+    }
+}
 
 /// Paces the caller, and tells the handler which client it is (for the
 /// pool's fair queue and the store's per-client share).
 pub async fn limit(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let address = request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |info| network(info.0.ip()));
-    match state.rate.admit(&address) {
+        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |info| info.0.ip());
+    let address = network(peer);
+    match state.rate.pace.admit(&address).await {
         Ok(()) => {
             request.extensions_mut().insert(Client::of(address));
             next.run(request).await
         }
         Err(error) => {
-            state.metrics.rate_limited();
+            if matches!(error, UserError::RateLimited { .. }) {
+                state.metrics.rate_limited();
+            }
             ApiError(error).into_response()
         }
     }
