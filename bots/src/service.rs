@@ -151,7 +151,11 @@ pub async fn run(config: Config) -> Result<(), String> {
     let state = AppState {
         core,
         metrics: Arc::new(Metrics::default()),
-        rate: Arc::new(RateLimit::per_minute(config.rate_per_minute).across(shared_pace.as_ref())),
+        rate: Arc::new(
+            RateLimit::per_minute(config.rate_per_minute)
+                .across(shared_pace.as_ref())
+                .behind(config.trusted_proxies.clone()),
+        ),
         telegram: hook,
         discord: endpoint,
     };

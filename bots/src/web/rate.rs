@@ -1,9 +1,11 @@
 //! Per-address pacing for conversions on the HTTP API: a `Cooldown` keyed
-//! by client address. Over the limit, the answer is 429 with `Retry-After`.
+//! by client address, found through the trusted proxies (`proxies`). Over
+//! the limit, the answer is 429 with `Retry-After`.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::extract::{ConnectInfo, Request, State};
+use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -12,17 +14,21 @@ use pixdrop::pool::Client;
 
 use super::AppState;
 use super::errors::ApiError;
+use super::proxies::TrustedProxies;
 use crate::cooldown::{self, Cooldown};
 
 pub struct RateLimit {
     pace: Cooldown<IpAddr>,
+    proxies: TrustedProxies,
 }
 
 impl RateLimit {
-    /// `per_minute` conversions per address, kept in this process.
+    /// `per_minute` conversions per address, kept in this process, with the
+    /// peer taken as the client.
     pub fn per_minute(per_minute: u32) -> Self {
         Self {
             pace: Cooldown::per_minute(per_minute),
+            proxies: TrustedProxies::default(),
         }
     }
 
@@ -30,7 +36,18 @@ impl RateLimit {
     pub fn across(self, shared: Option<&cooldown::Shared>) -> Self {
         Self {
             pace: self.pace.across(shared, "web"),
+            ..self
         }
+    }
+
+    /// Believes `X-Forwarded-For` from these proxies (see `proxies`).
+    pub fn behind(self, proxies: TrustedProxies) -> Self {
+        Self { proxies, ..self }
+    }
+
+    /// The unit a request is counted by: its client's address, or /64.
+    fn client(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+        network(self.proxies.client(peer, headers))
     }
 }
 
@@ -41,7 +58,7 @@ pub async fn limit(State(state): State<AppState>, mut request: Request, next: Ne
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |info| info.0.ip());
-    let address = network(peer);
+    let address = state.rate.client(peer, request.headers());
     match state.rate.pace.admit(&address).await {
         Ok(()) => {
             request.extensions_mut().insert(Client::of(address));
@@ -81,5 +98,15 @@ mod tests {
         assert_ne!(network(a), network(other));
         let v4: IpAddr = "192.0.2.7".parse().unwrap();
         assert_eq!(network(v4), v4);
+    }
+
+    #[test]
+    fn a_forwarded_ipv6_client_is_counted_by_its_64() {
+        let rate = RateLimit::per_minute(60).behind("127.0.0.1".parse().unwrap());
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "2001:db8:1:2:aaaa::1".parse().unwrap());
+        let loopback = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        let expected: IpAddr = "2001:db8:1:2::".parse().unwrap();
+        assert_eq!(rate.client(loopback, &headers), expected);
     }
 }
