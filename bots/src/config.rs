@@ -60,6 +60,8 @@ pub struct Config {
     pub store_key: Option<Secret>,
     /// Whether a Redis that saves to disk may be used.
     pub redis_persistence: Persistence,
+    /// Reverse proxies whose `X-Forwarded-For` is believed; empty = none.
+    pub trusted_proxies: crate::web::TrustedProxies,
 }
 
 /// A credential; never printed.
@@ -187,6 +189,7 @@ impl Config {
                     _ => Err(format!("expected refuse or allow, got `{v}`")),
                 }
             })?,
+            trusted_proxies: parse(&get, "PIXDROP_TRUSTED_PROXIES", "", str::parse)?,
         })
     }
 }
@@ -399,6 +402,17 @@ mod tests {
         assert!(not_hex.to_string().starts_with("DISCORD_PUBLIC_KEY:"));
         let alone = load(&[("DISCORD_GATEWAY", "off")]).unwrap_err();
         assert!(alone.to_string().starts_with("DISCORD_GATEWAY:"), "{alone}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_read_and_a_bad_entry_is_named() {
+        assert!(load(&[]).unwrap().trusted_proxies.is_empty());
+        let config = load(&[("PIXDROP_TRUSTED_PROXIES", "10.0.0.0/8, ::1")]).unwrap();
+        assert!(!config.trusted_proxies.is_empty());
+        let err = load(&[("PIXDROP_TRUSTED_PROXIES", "10.0.0.0/8,10.0.0.300")]).unwrap_err();
+        let line = err.to_string();
+        assert!(line.starts_with("PIXDROP_TRUSTED_PROXIES:"), "{line}");
+        assert!(line.contains("`10.0.0.300`"), "{line}");
     }
 
     #[test]

@@ -91,6 +91,7 @@ pub async fn core(config: &Config) -> Result<Core, String> {
 pub async fn run(config: Config) -> Result<(), String> {
     tracing::info!(settings = %config.summary(), "starting");
     let core = core(&config).await?;
+    let shared_pace = crate::cooldown::Shared::configured(&config).await?;
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let stopped = move || {
         let mut stopping = stopping.clone();
@@ -126,6 +127,7 @@ pub async fn run(config: Config) -> Result<(), String> {
             album_wait: Duration::from_millis(1500),
             webhook,
             per_user_per_minute: config.user_rate_per_minute,
+            shared_pace: shared_pace.clone(),
             download: Timeouts::default(),
             drain: DRAIN,
         };
@@ -140,6 +142,7 @@ pub async fn run(config: Config) -> Result<(), String> {
             guild_id: config.discord_guild_id,
             message_content: config.discord_message_content,
             per_user_per_minute: config.user_rate_per_minute,
+            shared_pace: shared_pace.clone(),
             download: Timeouts::default(),
             drain: DRAIN,
         };
@@ -160,7 +163,11 @@ pub async fn run(config: Config) -> Result<(), String> {
     let state = AppState {
         core,
         metrics: Arc::new(Metrics::default()),
-        rate: Arc::new(RateLimit::per_minute(config.rate_per_minute)),
+        rate: Arc::new(
+            RateLimit::per_minute(config.rate_per_minute)
+                .across(shared_pace.as_ref())
+                .behind(config.trusted_proxies.clone()),
+        ),
         telegram: hook,
         discord: endpoint,
     };

@@ -150,8 +150,8 @@ pub(super) async fn convert_all(
 ) -> Result<Batch, UserError> {
     let received = Instant::now();
     let options = Options::parse(words.iter().map(String::as_str))?;
+    bot.pace.admit(&user.get()).await?;
     let user = self::user(bot, user);
-    bot.pace.admit(&user)?;
     let client = Client::of(&user);
     let job = |input, more| Job {
         input,
@@ -236,7 +236,7 @@ async fn info(bot: &Bot, to: &Responder, command: &CommandInteraction) {
         return tracing::warn!("discord defer failed: {error}");
     }
     let user = self::user(bot, command.user.id);
-    let described = match bot.pace.admit(&user) {
+    let described = match bot.pace.admit(&command.user.id.get()).await {
         Ok(()) => match fetch::download(bot, &image).await {
             Ok(bytes) => bot.core.describe(bytes, Client::of(&user)).await,
             Err(error) => Err(error),

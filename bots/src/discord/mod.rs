@@ -26,7 +26,6 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use pixdrop::Core;
-use pixdrop::history::UserHash;
 use serenity::all::{
     Context as Serenity, EventHandler, GatewayIntents, GuildId, Http, Interaction, Message, Ready,
     UserId,
@@ -56,6 +55,8 @@ pub struct Settings {
     pub message_content: bool,
     /// Conversions per minute one user may start.
     pub per_user_per_minute: u32,
+    /// With Redis: the users' buckets there, shared by every instance.
+    pub shared_pace: Option<crate::cooldown::Shared>,
     /// How long an attachment download may go quiet, and take in all.
     pub download: Timeouts,
     /// How long handlers in flight may go on after shutdown is asked for.
@@ -70,7 +71,7 @@ pub struct Bot {
     rest: Arc<Rest>,
     /// Channels whose images are converted as they are posted, and how.
     auto: AutoConvert,
-    pace: Cooldown<UserHash>,
+    pace: Cooldown<u64>,
     downloads: reqwest::Client,
     /// The bot's own user id, from READY: mentions of it address the bot.
     own_id: OnceLock<UserId>,
@@ -82,7 +83,8 @@ impl Bot {
     pub fn new(settings: Settings, core: Core) -> Result<Arc<Self>, String> {
         Ok(Arc::new(Self {
             rest: Arc::new(Rest::new(&settings.token, settings.api_url.as_deref())?),
-            pace: Cooldown::per_minute(settings.per_user_per_minute),
+            pace: Cooldown::per_minute(settings.per_user_per_minute)
+                .across(settings.shared_pace.as_ref(), "discord"),
             auto: AutoConvert::new(core.clone(), pixdrop::Platform::Discord),
             core,
             settings,

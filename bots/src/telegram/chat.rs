@@ -252,10 +252,13 @@ async fn convert(context: &Context, message: &Message, items: &[Media], words: &
     }
     let limit = context.download_limit();
     let user = user_of(context, message);
-    let admitted = items
+    let admitted = match items
         .iter()
         .try_for_each(|m| media::check_declared(m, limit))
-        .and_then(|()| user.as_ref().map_or(Ok(()), |u| context.pace.admit(u)));
+    {
+        Ok(()) => pace(context, message).await,
+        Err(error) => Err(error),
+    };
     if let Err(error) = admitted {
         return fail(context, message, &error).await;
     }
@@ -316,17 +319,22 @@ async fn deliver(context: &Context, chat: ChatId, reply_to: Option<MessageId>, r
     }
 }
 
-/// Checks the sender's pace before anything is fetched for them.
-fn paced(context: &Context, message: &Message) -> Result<Client, UserError> {
-    let user = user_of(context, message);
-    if let Some(user) = &user {
-        context.pace.admit(user)?;
+/// Takes a turn of the sender's pace (channel posts have no sender).
+async fn pace(context: &Context, message: &Message) -> Result<(), UserError> {
+    match &message.from {
+        Some(sender) => context.pace.admit(&sender.id.0).await,
+        None => Ok(()),
     }
-    Ok(client_of(user.as_ref(), message))
+}
+
+/// Checks the sender's pace before anything is fetched for them.
+async fn paced(context: &Context, message: &Message) -> Result<Client, UserError> {
+    pace(context, message).await?;
+    Ok(client_of(user_of(context, message).as_ref(), message))
 }
 
 async fn info(context: &Context, message: &Message, media: &Media) {
-    let client = match paced(context, message) {
+    let client = match paced(context, message).await {
         Ok(client) => client,
         Err(error) => return fail(context, message, &error).await,
     };
@@ -352,7 +360,7 @@ async fn offer_keyboard(context: &Context, message: &Message, media: &Media) {
         return say(context, message, refusal).await;
     }
     let received = Instant::now();
-    let client = match paced(context, message) {
+    let client = match paced(context, message).await {
         Ok(client) => client,
         Err(error) => return fail(context, message, &error).await,
     };
@@ -403,8 +411,11 @@ async fn handle_button(context: &Context, query: &CallbackQuery) {
     };
     let reply_to = message.reply_to_message().map(|m| m.id);
     let Ok(id) = id.parse::<HeldId>() else { return };
-    let options = match Options::parse([format]).and_then(|o| context.pace.admit(&user).map(|()| o))
-    {
+    let options = match Options::parse([format]) {
+        Ok(options) => context.pace.admit(&query.from.id.0).await.map(|()| options),
+        Err(error) => Err(error),
+    };
+    let options = match options {
         Ok(options) => options,
         Err(error) => return fail(context, message, &error).await,
     };

@@ -23,7 +23,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pixdrop::Core;
-use pixdrop::history::UserHash;
 use teloxide::prelude::*;
 use teloxide::types::{AllowedUpdate, BotCommand, ChatId, UpdateKind};
 use tokio::sync::mpsc;
@@ -50,6 +49,8 @@ pub struct Settings {
     pub webhook: Option<Webhook>,
     /// Conversions per minute one user may start.
     pub per_user_per_minute: u32,
+    /// With Redis: the users' buckets there, shared by every instance.
+    pub shared_pace: Option<crate::cooldown::Shared>,
     /// How long a file download may go quiet, and take in all.
     pub download: Timeouts,
     /// How long work in flight may go on after shutdown is asked for.
@@ -74,7 +75,7 @@ struct Context {
     username: String,
     /// Groups that asked for automatic conversion, and to what.
     auto: AutoConvert,
-    pace: Cooldown<UserHash>,
+    pace: Cooldown<u64>,
     /// For file downloads, which `download` bounds in time (the Bot API
     /// client gives up on any request after 17 s).
     downloads: reqwest::Client,
@@ -118,7 +119,8 @@ pub async fn run(
     let hook = settings.webhook.take();
     let username = introduce(&bot, hook.as_ref()).await?;
     tracing::info!(webhook = hook.is_some(), "telegram bot connected");
-    let pace = Cooldown::per_minute(settings.per_user_per_minute);
+    let pace = Cooldown::per_minute(settings.per_user_per_minute)
+        .across(settings.shared_pace.as_ref(), "telegram");
     let auto = AutoConvert::new(core.clone(), pixdrop::Platform::Telegram);
     let downloads = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))

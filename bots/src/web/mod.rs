@@ -14,6 +14,7 @@ mod history;
 mod listen;
 pub mod metrics;
 mod page;
+mod proxies;
 mod rate;
 mod telegram_hook;
 
@@ -27,6 +28,7 @@ use tokio::net::TcpListener;
 
 pub use listen::Bounds;
 pub use metrics::Metrics;
+pub use proxies::TrustedProxies;
 pub use rate::RateLimit;
 pub use telegram_hook::TelegramHook;
 

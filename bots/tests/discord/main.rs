@@ -131,6 +131,7 @@ fn settings(fake: &FakeDiscord, per_user_per_minute: u32) -> Settings {
         guild_id: None,
         message_content: true,
         per_user_per_minute,
+        shared_pace: None,
         download: Timeouts::default(),
         drain: REPLY,
     }

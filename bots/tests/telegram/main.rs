@@ -4,12 +4,16 @@
 //! calls the bot made: what it sent, to which chat, in reply to what, with
 //! which bytes, and what it left alone. One binary for all of Telegram:
 //! `drain` (stopping and stalls), `binary` (the released binary from
-//! outside) and `fake_selftest` (the fake against teloxide itself) are its
-//! modules.
+//! outside), `fake_selftest` (the fake against teloxide itself) and
+//! `shared_pace` (the pace across instances on Redis) are its modules.
 
 mod binary;
 mod drain;
 mod fake_selftest;
+#[allow(dead_code)]
+#[path = "../../../tests/support/mod.rs"]
+mod redis_server;
+mod shared_pace;
 #[path = "../support/mod.rs"]
 mod support;
 
@@ -83,6 +87,7 @@ impl Running {
             album_wait: Duration::from_millis(300),
             webhook: None,
             per_user_per_minute: 600,
+            shared_pace: None,
             download: Timeouts::default(),
             drain: DRAIN,
         };
