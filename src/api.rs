@@ -3,6 +3,7 @@
 //! later choice, describe an image, open a signed link, and read health and
 //! figures; they never reach the store, the pool or the signer themselves.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::UserError;
@@ -12,6 +13,7 @@ use crate::limits::Limits;
 use crate::links::{LinkError, Signer};
 use crate::pool::Pool;
 use crate::store::{FileId, Held, Lookup, Stats, Store, unix_now};
+use crate::telemetry::Telemetry;
 
 #[derive(Clone)]
 pub struct Core {
@@ -24,6 +26,7 @@ pub struct Core {
     pub(crate) history: Option<History>,
     /// Turns platform user ids into the hashes history keeps.
     pub(crate) users: UserHasher,
+    pub(crate) telemetry: Arc<Telemetry>,
 }
 
 /// Why a download link gives no bytes.
@@ -58,6 +61,7 @@ impl Core {
             signer,
             retention: Duration::from_secs(3600),
             history: None,
+            telemetry: Arc::new(Telemetry::new()),
             users,
         }
     }
@@ -134,6 +138,18 @@ impl Core {
             return Err("history unreachable");
         }
         Ok(())
+    }
+
+    /// Counts a request a front end refused before it became a job (a body
+    /// too large to read, a sender over their pace).
+    pub fn count_refusal(&self, platform: Platform, error: &UserError) {
+        self.telemetry.refused(platform, error);
+    }
+
+    /// The Prometheus text for `/metrics`: every front end's conversions,
+    /// and the store and queue as they are now.
+    pub async fn metrics_text(&self) -> String {
+        self.telemetry.render(&self.figures().await)
     }
 
     pub async fn figures(&self) -> Figures {

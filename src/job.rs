@@ -17,6 +17,7 @@ use crate::history::{Outcome, Record, Settings, UserHash, now_minute};
 use crate::options::Options;
 use crate::pool::Client;
 use crate::store::{FileId, Lookup};
+use crate::telemetry::Conversion;
 
 /// Which front end a job came through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +95,15 @@ impl Core {
         let settings = Settings::from(&job.options);
         let (platform, user) = (job.platform, job.user.clone());
         let result = self.convert_and_hold(job).await;
+        self.telemetry.conversion(&Conversion {
+            platform,
+            input: input_format,
+            output: result.as_ref().ok().map(|r| r.format),
+            outcome: result.as_ref().err().map_or("ok", UserError::code),
+            took: started.elapsed(),
+            bytes_in: input_bytes,
+            bytes_out: result.as_ref().map_or(0, |r| r.bytes.len() as u64),
+        });
         if let Some(history) = &self.history {
             let reply = result.as_ref().ok();
             history.record_in_background(Record {

@@ -26,6 +26,7 @@ pub mod pool;
 mod reference;
 pub mod size;
 pub mod store;
+pub mod telemetry;
 
 pub use api::Core;
 pub use convert::{Format, Output, convert, info};

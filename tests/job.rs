@@ -138,3 +138,54 @@ async fn an_album_is_priced_as_a_whole() {
         "{refused:?}"
     );
 }
+
+#[tokio::test]
+async fn every_platform_s_work_is_counted_in_the_core_s_metrics() {
+    let store = Arc::new(MemoryStore::new(64 << 20, HOUR));
+    let core = core(store);
+    let job = |input: Bytes, platform| Job {
+        input,
+        more: Vec::new(),
+        options: Options::parse(["webp"]).unwrap(),
+        platform,
+        received: Instant::now(),
+        user: None,
+        client: Client::ANONYMOUS,
+    };
+    let image = png(16, 16, image::ExtendedColorType::Rgb8);
+    for platform in [Platform::Telegram, Platform::Discord, Platform::Discord] {
+        core.run(job(image.clone(), platform)).await.unwrap();
+    }
+    core.run(job(Bytes::from_static(b"not an image"), Platform::Telegram))
+        .await
+        .unwrap_err();
+    core.count_refusal(Platform::Web, &UserError::RateLimited { seconds: 3 });
+
+    let text = core.metrics_text().await;
+    let count = |series: &str| {
+        text.lines()
+            .find_map(|line| line.strip_prefix(series)?.trim().parse::<u64>().ok())
+            .unwrap_or_else(|| panic!("no {series} in\n{text}"))
+    };
+    let ok = |platform: &str| {
+        format!(
+            "pixdrop_conversions_total{{platform=\"{platform}\",input=\"png\",output=\"webp\",outcome=\"ok\"}}"
+        )
+    };
+    assert_eq!(count(&ok("telegram")), 1);
+    assert_eq!(count(&ok("discord")), 2);
+    assert_eq!(
+        count(
+            "pixdrop_conversions_total{platform=\"telegram\",input=\"unknown\",output=\"unknown\",outcome=\"unsupported-format\"}"
+        ),
+        1
+    );
+    assert_eq!(
+        count("pixdrop_conversion_seconds_count{platform=\"discord\"}"),
+        2
+    );
+    assert_eq!(count("pixdrop_rate_limited_total{platform=\"web\"}"), 1);
+    assert_eq!(count("pixdrop_store_entries"), 3);
+    assert!(count("pixdrop_input_bytes_total{platform=\"telegram\"}") > image.len() as u64);
+    assert!(count("pixdrop_store_oldest_seconds") < 5);
+}

@@ -17,7 +17,7 @@ use tokio::time::Instant;
 
 use crate::config::Config;
 use crate::download::Timeouts;
-use crate::web::{self, AppState, Metrics, RateLimit, TelegramHook};
+use crate::web::{self, AppState, RateLimit, TelegramHook};
 use crate::{discord, telegram};
 
 /// How often the in-memory store scans everything and forgets old
@@ -162,7 +162,6 @@ pub async fn run(config: Config) -> Result<(), String> {
     }
     let state = AppState {
         core,
-        metrics: Arc::new(Metrics::default()),
         rate: Arc::new(
             RateLimit::per_minute(config.rate_per_minute)
                 .across(shared_pace.as_ref())

@@ -17,7 +17,7 @@ use pixdrop::links::Signer;
 use pixdrop::pool::Pool;
 use pixdrop::store::{MemoryStore, Store};
 use pixdrop::{Core, Limits};
-use pixdrop_bots::web::{self, AppState, Metrics, RateLimit};
+use pixdrop_bots::web::{self, AppState, RateLimit};
 use serde_json::Value;
 
 fn browser_dir() -> PathBuf {
@@ -49,7 +49,6 @@ fn state(public_url: &str) -> AppState {
         .with_pool(Pool::new(2))
         .with_limits(Limits::default())
         .with_retention(retention),
-        metrics: Arc::new(Metrics::default()),
         rate: Arc::new(RateLimit::per_minute(600)),
         telegram: None,
         discord: None,

@@ -18,7 +18,7 @@ use pixdrop::links::Signer;
 use pixdrop::pool::Pool;
 use pixdrop::store::{MemoryStore, Store};
 use pixdrop::{Core, Limits};
-use pixdrop_bots::web::{self, AppState, Metrics, RateLimit};
+use pixdrop_bots::web::{self, AppState, RateLimit};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -91,7 +91,6 @@ async fn nothing_identifying_reaches_the_database_or_the_logs() {
         .with_limits(Limits::default())
         .with_retention(keep)
         .with_history(history.clone()),
-        metrics: Arc::new(Metrics::default()),
         rate: Arc::new(RateLimit::per_minute(600)),
         telegram: None,
         discord: None,

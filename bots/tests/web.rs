@@ -15,7 +15,7 @@ use pixdrop::links::Signer;
 use pixdrop::pool::Pool;
 use pixdrop::store::{FileId, MemoryStore, Store};
 use pixdrop::{Core, Limits};
-use pixdrop_bots::web::{self, AppState, Metrics, RateLimit};
+use pixdrop_bots::web::{self, AppState, RateLimit};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -30,7 +30,6 @@ fn state(retention: Duration, limits: Limits, per_minute: u32) -> AppState {
         .with_pool(Pool::new(2))
         .with_limits(limits)
         .with_retention(retention),
-        metrics: Arc::new(Metrics::default()),
         rate: Arc::new(RateLimit::per_minute(per_minute)),
         telegram: None,
         discord: None,
@@ -273,13 +272,15 @@ async fn page_formats_health_and_metrics_answer() {
     let (_, _, metrics) = send(&state, get("/metrics")).await;
     let metrics = String::from_utf8(metrics).unwrap();
     assert!(
-        metrics
-            .contains("pixdrop_conversions_total{input=\"png\",output=\"webp\",outcome=\"ok\"} 1"),
+        metrics.contains(
+            "pixdrop_conversions_total{platform=\"web\",input=\"png\",output=\"webp\",outcome=\"ok\"} 1"
+        ),
         "{metrics}"
     );
     assert!(metrics.contains("outcome=\"unsupported-format\"} 1"));
     assert!(metrics.contains("pixdrop_store_entries 1"));
-    assert!(metrics.contains("pixdrop_conversion_seconds_count 2"));
+    assert!(metrics.contains("pixdrop_store_oldest_seconds 0"));
+    assert!(metrics.contains("pixdrop_conversion_seconds_count{platform=\"web\"} 2"));
 }
 
 #[tokio::test]

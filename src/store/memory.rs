@@ -30,6 +30,7 @@ struct Entry {
     format: Format,
     expires: Instant,
     expires_at: u64,
+    stored: Instant,
 }
 
 pub struct MemoryStore {
@@ -198,6 +199,7 @@ impl Backend for MemoryStore {
             format,
             expires,
             expires_at,
+            stored: Instant::now(),
         };
         self.entries.insert(id, entry);
         let earliest = {
@@ -252,6 +254,11 @@ impl Backend for MemoryStore {
             entries: self.entries.len() as u64,
             expired_total: self.expired_total.load(Ordering::Relaxed),
             refused_total: self.refused_total.load(Ordering::Relaxed),
+            oldest_seconds: self
+                .entries
+                .iter()
+                .map(|entry| entry.stored.elapsed().as_secs())
+                .max(),
         })
     }
 

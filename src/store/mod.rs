@@ -107,6 +107,9 @@ pub struct Stats {
     pub entries: u64,
     pub expired_total: u64,
     pub refused_total: u64,
+    /// Seconds since the oldest entry held in this process arrived, when
+    /// the store can tell cheaply (Redis drops entries itself, by `PX`).
+    pub oldest_seconds: Option<u64>,
 }
 
 /// A place to hold bytes until they expire. `expires_in` is measured from

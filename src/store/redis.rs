@@ -317,6 +317,7 @@ impl Backend for RedisStore {
             entries,
             expired_total: 0,
             refused_total: self.refused_total.load(Ordering::Relaxed),
+            oldest_seconds: None,
         })
     }
 

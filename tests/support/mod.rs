@@ -43,7 +43,10 @@ impl RedisServer {
 
     /// A server of the test's own that speaks only TLS, with the PEM files
     /// `cert`, `key` and `ca` in `dir`; its URL is `rediss://localhost:PORT/`.
-    #[allow(dead_code, reason = "used by the bots' TLS tests, which include this file")]
+    #[allow(
+        dead_code,
+        reason = "used by the bots' TLS tests, which include this file"
+    )]
     pub fn start_tls(dir: &std::path::Path) -> Option<Self> {
         let file = |name: &str| dir.join(name).to_string_lossy().into_owned();
         Self::start_on_free_port(

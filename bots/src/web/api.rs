@@ -3,8 +3,6 @@
 //! the shared word grammar. The answer is JSON describing a held result, or
 //! the bytes themselves with `Accept: image/*` or `?download=1`.
 
-use std::time::Instant as StdInstant;
-
 use axum::Extension;
 use axum::Json;
 use axum::body::{Body, Bytes};
@@ -26,15 +24,7 @@ pub async fn convert(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let started = StdInstant::now();
-    let result = run(&state, client, &query, &headers, body).await;
-    let input = result.as_ref().ok().map(|(reply, _)| reply.input.format);
-    let output = result.as_ref().ok().map(|(reply, _)| reply.format);
-    let outcome = result.as_ref().err().map_or("ok", |e| e.0.code());
-    state
-        .metrics
-        .conversion(input, output, outcome, started.elapsed());
-    match result {
+    match run(&state, client, &query, &headers, body).await {
         Ok((reply, wants_bytes)) if wants_bytes => download_response(
             &reply.bytes,
             reply.format,
@@ -71,6 +61,26 @@ async fn run(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<(pixdrop::Reply, bool), ApiError> {
+    let (job, wants_bytes) = match job_of(state, client, query, headers, body).await {
+        Ok(job) => job,
+        Err(refused) => {
+            state.core.count_refusal(Platform::Web, &refused);
+            return Err(refused.into());
+        }
+    };
+    let reply = state.core.run(job).await?;
+    Ok((reply, wants_bytes))
+}
+
+/// The job a request asks for, and whether it wants the bytes back rather
+/// than a link.
+async fn job_of(
+    state: &AppState,
+    client: Client,
+    query: &[(String, String)],
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(Job, bool), UserError> {
     let received = tokio::time::Instant::now();
     let options = Options::parse_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     let wants_bytes = query.iter().any(|(k, v)| k == "download" && v != "0")
@@ -91,8 +101,7 @@ async fn run(
         user: browser_user(state, headers),
         client,
     };
-    let reply = state.core.run(job).await?;
-    Ok((reply, wants_bytes))
+    Ok((job, wants_bytes))
 }
 
 /// The hashed per-browser token the page sends, if any.

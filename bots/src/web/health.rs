@@ -1,5 +1,5 @@
 //! `/healthz` (the process answers), `/readyz` (the store can be reached)
-//! and `/metrics` (Prometheus text).
+//! and `/metrics` (the core's Prometheus text).
 
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -19,18 +19,12 @@ pub async fn ready(State(state): State<AppState>) -> Response {
 }
 
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    let figures = state.core.figures().await;
-    let text = state.metrics.render(
-        &figures.store,
-        figures.queue_depth,
-        figures.history_failures,
-    );
     (
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        text,
+        state.core.metrics_text().await,
     )
         .into_response()
 }

@@ -12,7 +12,6 @@ mod errors;
 mod health;
 mod history;
 mod listen;
-pub mod metrics;
 mod page;
 mod proxies;
 mod rate;
@@ -27,7 +26,6 @@ use pixdrop::Core;
 use tokio::net::TcpListener;
 
 pub use listen::Bounds;
-pub use metrics::Metrics;
 pub use proxies::TrustedProxies;
 pub use rate::RateLimit;
 pub use telegram_hook::TelegramHook;
@@ -35,7 +33,6 @@ pub use telegram_hook::TelegramHook;
 #[derive(Clone)]
 pub struct AppState {
     pub core: Core,
-    pub metrics: Arc<Metrics>,
     pub rate: Arc<RateLimit>,
     /// Set in Telegram webhook mode: where posted updates go.
     pub telegram: Option<TelegramHook>,

@@ -9,8 +9,8 @@ use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use pixdrop::UserError;
 use pixdrop::pool::Client;
+use pixdrop::{Platform, UserError};
 
 use super::AppState;
 use super::errors::ApiError;
@@ -65,9 +65,7 @@ pub async fn limit(State(state): State<AppState>, mut request: Request, next: Ne
             next.run(request).await
         }
         Err(error) => {
-            if matches!(error, UserError::RateLimited { .. }) {
-                state.metrics.rate_limited();
-            }
+            state.core.count_refusal(Platform::Web, &error);
             ApiError(error).into_response()
         }
     }

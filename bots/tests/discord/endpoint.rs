@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use pixdrop_bots::web::{self, AppState, Metrics, RateLimit};
+use pixdrop_bots::web::{self, AppState, RateLimit};
 use tokio::net::TcpListener;
 
 use super::*;
@@ -40,7 +40,6 @@ pub(crate) async fn serve() -> Served {
     let endpoint = discord::Endpoint::new(key_bytes(&fake.public_key()), bot.clone()).unwrap();
     let state = AppState {
         core,
-        metrics: Arc::new(Metrics::default()),
         rate: Arc::new(RateLimit::per_minute(600)),
         telegram: None,
         discord: Some(endpoint),
