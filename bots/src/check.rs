@@ -1,6 +1,6 @@
 //! `pixdrop check`: one screen saying what the current configuration means
 //! for the privacy promise (retention, where bytes are held, whether Redis
-//! persists, transport encryption, secrets), so an operator can see before
+//! persists, transport encryption, secrets, trusted proxies), so an operator can see before
 //! going live which promise a setting would break. Exits non-zero when one
 //! would be.
 
@@ -57,6 +57,17 @@ pub async fn findings(config: &Config) -> Vec<Finding> {
         false,
     ));
     found.push(web(&config.public_url));
+    found.push(if config.trusted_proxies.is_empty() {
+        finding(
+            Verdict::Note,
+            "trusted proxies: none, X-Forwarded-For is ignored (behind a reverse proxy, list it in PIXDROP_TRUSTED_PROXIES or every user shares its address and its limit)",
+        )
+    } else {
+        finding(
+            Verdict::Ok,
+            "trusted proxies: only their X-Forwarded-For is believed; a client's address is kept in memory, never stored",
+        )
+    });
     found
 }
 

@@ -9,8 +9,8 @@ use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use pixdrop::Platform;
 use pixdrop::pool::Client;
-use pixdrop::{Platform, UserError};
 
 use super::AppState;
 use super::errors::ApiError;
