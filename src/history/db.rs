@@ -78,6 +78,27 @@ impl History {
         Ok(history)
     }
 
+    /// Whether the link to the database is encrypted: `None` on SQLite (a
+    /// local file), else what PostgreSQL says of this session, as
+    /// `sslmode=` in `DATABASE_URL` made it.
+    pub async fn encrypted(&self) -> Result<Option<bool>, sqlx::Error> {
+        if !self.is_postgres() {
+            return Ok(None);
+        }
+        sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .fetch_one(&self.pool)
+            .await
+            .map(Some)
+    }
+
+    fn is_postgres(&self) -> bool {
+        self.pool
+            .connect_options()
+            .database_url
+            .scheme()
+            .starts_with("postgres")
+    }
+
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1")
             .execute(&self.pool)
