@@ -55,7 +55,10 @@ async fn verify_full_trusts_only_the_configured_issuer_and_name() {
             .await
             .err()
             .expect("a self-signed server certificate is refused without sslrootcert");
-    assert!(unknown_issuer.contains("DATABASE_URL"), "{unknown_issuer}");
+    assert!(
+        unknown_issuer.to_lowercase().contains("certificate"),
+        "{unknown_issuer}"
+    );
 
     let trusted = format!("sslmode=verify-full&sslrootcert={certificate}");
     let history = History::connect(&with_parameter(&by_name, &trusted), RETENTION)
@@ -63,10 +66,13 @@ async fn verify_full_trusts_only_the_configured_issuer_and_name() {
         .expect("verify-full connects with the issuer trusted and the right name");
     assert_eq!(history.encrypted().await.unwrap(), Some(true));
 
-    let wrong_name = History::connect(&with_parameter(&url, &trusted), RETENTION).await;
+    let wrong_name = History::connect(&with_parameter(&url, &trusted), RETENTION)
+        .await
+        .err()
+        .expect("verify-full refuses an address the certificate doesn't name");
     assert!(
-        wrong_name.is_err(),
-        "verify-full refuses an address the certificate doesn't name"
+        wrong_name.to_lowercase().contains("certificate"),
+        "{wrong_name}"
     );
 }
 
