@@ -22,9 +22,7 @@ impl FreshDatabase {
     /// Creates the database; `None` (after a SKIPPED line naming `what`)
     /// when no test server is configured.
     pub async fn create(what: &str) -> Option<Self> {
-        let Some(admin_url) = test_server_url(what) else {
-            return None;
-        };
+        let admin_url = test_server_url(what)?;
         let name = format!("pixdrop_fresh_{}", pixdrop::store::FileId::random());
         let mut admin = PgConnection::connect(&admin_url)
             .await
