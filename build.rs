@@ -1,7 +1,8 @@
 //! Finds the system libheif (HEIC/HEIF and AVIF decoding) and links it when
 //! present. pixdrop declares the few libheif functions it calls itself, so
 //! only the shared library is needed, not its headers. The `heif` feature
-//! makes a missing library a build error instead of a quiet omission.
+//! makes a missing library a build error instead of a quiet omission. It
+//! also has the crate rebuilt when the history's migration files change.
 
 use std::path::Path;
 
@@ -16,6 +17,9 @@ const LIB_DIRS: &[&str] = &[
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(pixdrop_heif)");
     println!("cargo::rerun-if-env-changed=PIXDROP_NO_HEIF");
+    // `sqlx::migrate!` embeds `migrations/`; a file added there must
+    // rebuild the crate, which the macro alone can't ask for.
+    println!("cargo::rerun-if-changed=migrations");
     let required = std::env::var_os("CARGO_FEATURE_HEIF").is_some();
     let opted_out = std::env::var_os("PIXDROP_NO_HEIF").is_some() && !required;
     if opted_out {

@@ -1,13 +1,15 @@
 //! The history on both databases with one suite: records come back newest
 //! first, retention purges by a given clock, `/forget` leaves nothing,
 //! pausing stops recording, auto-convert settings persist per place. SQLite always runs (in a temp file); PostgreSQL
-//! runs with `PIXDROP_TEST_DATABASE_URL` (CI sets it) and says SKIPPED
-//! otherwise.
+//! runs with `PIXDROP_TEST_DATABASE_URL` (CI sets it), in a fresh
+//! database of its own, and says SKIPPED otherwise.
 
-use std::io::Write;
+#[path = "support/postgres.rs"]
+mod postgres;
 
 use pixdrop::history::{History, Outcome, Record, Retention, Settings, UserHasher};
 use pixdrop::{Format, Options, Platform};
+use postgres::FreshDatabase;
 
 const RETENTION: Retention = Retention {
     user_days: 365,
@@ -153,22 +155,14 @@ async fn sqlite_history_keeps_its_promises() {
     );
 }
 
-fn postgres_url() -> Option<String> {
-    let url = std::env::var("PIXDROP_TEST_DATABASE_URL").ok();
-    if url.is_none() {
-        // Straight to stderr: the harness hides `eprintln!` of passing tests.
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED: PostgreSQL history tests (PIXDROP_TEST_DATABASE_URL unset)"
-        );
-    }
-    url
-}
-
 #[tokio::test]
 async fn postgres_history_keeps_its_promises() {
-    let Some(url) = postgres_url() else { return };
-    let history = History::connect(&url, RETENTION).await.unwrap();
+    // A database of its own: the purge counts every row past retention, so
+    // a shared one would count those of a suite running beside it.
+    let Some(database) = FreshDatabase::create("PostgreSQL history tests").await else {
+        return;
+    };
+    let history = History::connect(&database.url, RETENTION).await.unwrap();
     let salt = pixdrop::store::FileId::random().to_string();
     suite(&history, salt.as_bytes()).await;
     purge_suite(&history, salt.as_bytes()).await;

@@ -1,12 +1,15 @@
 //! `History` on SQLite or PostgreSQL through sqlx's `Any` driver: the same
-//! statements for both (positional `$n` parameters work on each), and
-//! migrations embedded in the binary, applied in order at connect.
+//! statements for both (positional `$n` parameters work on each), and the
+//! same migration files, embedded in the binary and applied at connect by
+//! sqlx's migrator (under PostgreSQL's advisory lock, so any number of
+//! instances may start at once).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Row};
 
 use super::record::minute;
@@ -15,41 +18,19 @@ use crate::convert::Format;
 use crate::job::Platform;
 use crate::store::unix_now;
 
-/// Embedded migrations, applied once each, in order.
-const MIGRATIONS: [(i64, &str); 3] = [
-    (
-        1,
-        "CREATE TABLE IF NOT EXISTS conversions (
-            at BIGINT NOT NULL,
-            platform TEXT NOT NULL,
-            input_format TEXT,
-            output_format TEXT,
-            input_bytes BIGINT NOT NULL,
-            output_bytes BIGINT,
-            width BIGINT,
-            height BIGINT,
-            frames BIGINT,
-            settings TEXT NOT NULL,
-            duration_ms BIGINT NOT NULL,
-            outcome TEXT NOT NULL,
-            user_hash TEXT,
-            purge_after BIGINT NOT NULL
-        )",
-    ),
-    (
-        2,
-        "CREATE INDEX IF NOT EXISTS conversions_user ON conversions (user_hash, at);
-         CREATE INDEX IF NOT EXISTS conversions_purge ON conversions (purge_after);
-         CREATE TABLE IF NOT EXISTS history_paused (user_hash TEXT PRIMARY KEY)",
-    ),
-    (
-        3,
-        "CREATE TABLE IF NOT EXISTS auto_convert (
-            place_hash TEXT PRIMARY KEY,
-            settings TEXT NOT NULL
-        )",
-    ),
-];
+/// The schema: the files in `migrations/` at the crate root, embedded at
+/// build time. sqlx's migrator records each in `_sqlx_migrations` and runs
+/// it in a transaction; on PostgreSQL it holds an advisory lock for the
+/// whole run, so instances starting together on a fresh database apply
+/// each file once while the others wait. A released file never changes
+/// (its checksum is compared at every start): changes come as new files.
+fn migrator() -> Migrator {
+    let mut migrator = sqlx::migrate!();
+    // During a rolling upgrade a newer release may have applied files this
+    // one lacks; migrations only add, so this one still starts.
+    migrator.set_ignore_missing(true);
+    migrator
+}
 
 /// How long records live: chat users' (identified by platform) for
 /// `user_days`, records without a user for `anonymous_days`.
@@ -90,35 +71,32 @@ impl History {
             retention,
             failed: Arc::new(AtomicU64::new(0)),
         };
-        history
-            .migrate()
+        migrator()
+            .run(&history.pool)
             .await
             .map_err(|e| format!("DATABASE_URL: migration failed: {e}"))?;
         Ok(history)
     }
 
-    async fn migrate(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("CREATE TABLE IF NOT EXISTS pixdrop_migrations (version BIGINT PRIMARY KEY)")
-            .execute(&self.pool)
-            .await?;
-        for (version, sql) in MIGRATIONS {
-            let done = sqlx::query("SELECT version FROM pixdrop_migrations WHERE version = $1")
-                .bind(version)
-                .fetch_optional(&self.pool)
-                .await?
-                .is_some();
-            if done {
-                continue;
-            }
-            for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-                sqlx::query(statement).execute(&self.pool).await?;
-            }
-            sqlx::query("INSERT INTO pixdrop_migrations (version) VALUES ($1)")
-                .bind(version)
-                .execute(&self.pool)
-                .await?;
+    /// Whether the link to the database is encrypted: `None` on SQLite (a
+    /// local file), else what PostgreSQL says of this session, as
+    /// `sslmode=` in `DATABASE_URL` made it.
+    pub async fn encrypted(&self) -> Result<Option<bool>, sqlx::Error> {
+        if !self.is_postgres() {
+            return Ok(None);
         }
-        Ok(())
+        sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .fetch_one(&self.pool)
+            .await
+            .map(Some)
+    }
+
+    fn is_postgres(&self) -> bool {
+        self.pool
+            .connect_options()
+            .database_url
+            .scheme()
+            .starts_with("postgres")
     }
 
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
