@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use crate::UserError;
+use crate::gather::Records;
 use crate::history::{History, UserHash, UserHasher};
 use crate::job::Platform;
 use crate::limits::Limits;
@@ -24,6 +25,8 @@ pub struct Core {
     pub(crate) history: Option<History>,
     /// Turns platform user ids into the hashes history keeps.
     pub(crate) users: UserHasher,
+    /// Chat albums being gathered, kept where the store keeps its bytes.
+    pub(crate) albums: Records,
 }
 
 /// Why a download link gives no bytes.
@@ -52,6 +55,7 @@ impl Core {
     /// one-hour retention, keeping no history.
     pub fn new(store: Store, signer: Signer, users: UserHasher) -> Self {
         Self {
+            albums: Records::beside(&store),
             store,
             pool: Pool::for_this_machine(),
             limits: Limits::default(),

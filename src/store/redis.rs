@@ -49,6 +49,12 @@ impl RedisStore {
         })
     }
 
+    /// Its connection and key prefix, for records kept beside the store
+    /// in the same Redis (`gather`).
+    pub(crate) fn connection(&self) -> (ConnectionManager, &str) {
+        (self.connection.clone(), &self.prefix)
+    }
+
     fn file_key(&self, id: FileId) -> String {
         format!("{}:file:{id}", self.prefix)
     }
