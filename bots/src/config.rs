@@ -33,6 +33,9 @@ pub struct Config {
     pub discord_public_key: Option<[u8; 32]>,
     /// Connect to the gateway (channel drops need it); off only with a public key.
     pub discord_gateway: bool,
+    /// The gateway shards this process runs, when a bot's shards are split
+    /// across processes; `None`: as many as Discord recommends, all here.
+    pub discord_shards: Option<crate::discord::Shards>,
     pub bind: SocketAddr,
     pub public_url: String,
     pub retention: Duration,
@@ -116,6 +119,13 @@ impl Config {
                 problem: "may be off only with DISCORD_PUBLIC_KEY set, or no interaction would reach the bot".into(),
             });
         }
+        let discord_shards = get("DISCORD_SHARDS")
+            .map(|shards| shards.parse())
+            .transpose()
+            .map_err(|problem| ConfigError {
+                variable: "DISCORD_SHARDS",
+                problem,
+            })?;
         Ok(Self {
             telegram_token: get("TELEGRAM_TOKEN").map(Secret),
             telegram_api_url: get("TELEGRAM_API_URL")
@@ -128,6 +138,7 @@ impl Config {
             discord_message_content: get("DISCORD_MESSAGE_CONTENT").is_some_and(|v| switch(&v)),
             discord_public_key,
             discord_gateway,
+            discord_shards,
             discord_guild_id: get("DISCORD_GUILD_ID")
                 .map(|id| count(&id))
                 .transpose()
@@ -355,6 +366,16 @@ mod tests {
         assert!(not_hex.to_string().starts_with("DISCORD_PUBLIC_KEY:"));
         let alone = load(&[("DISCORD_GATEWAY", "off")]).unwrap_err();
         assert!(alone.to_string().starts_with("DISCORD_GATEWAY:"), "{alone}");
+    }
+
+    #[test]
+    fn discord_shards_are_a_range_of_the_total() {
+        assert_eq!(load(&[]).unwrap().discord_shards, None);
+        let shards = load(&[("DISCORD_SHARDS", "0-3/8")]).unwrap().discord_shards;
+        assert_eq!(shards.map(|s| (s.first, s.last, s.total)), Some((0, 3, 8)));
+        let err = load(&[("DISCORD_SHARDS", "4-9/8")]).unwrap_err();
+        assert!(err.to_string().starts_with("DISCORD_SHARDS: "), "{err}");
+        assert_eq!(err.to_string().lines().count(), 1);
     }
 
     #[test]

@@ -131,6 +131,7 @@ pub async fn run(config: Config) -> Result<(), String> {
             per_user_per_minute: config.user_rate_per_minute,
             download: Timeouts::default(),
             drain: DRAIN,
+            shards: config.discord_shards,
         };
         let bot = discord::Bot::new(settings, core.clone())?;
         discord_bot = Some(bot.clone());

@@ -133,6 +133,7 @@ fn settings(fake: &FakeDiscord, per_user_per_minute: u32) -> Settings {
         per_user_per_minute,
         download: Timeouts::default(),
         drain: REPLY,
+        shards: None,
     }
 }
 
