@@ -164,6 +164,12 @@ async fn lead_album(
         };
         provided.insert(part(message), outcome);
     }
+    let failed =
+        |provided: &BTreeMap<i64, Provided>| provided.values().any(|p| *p == Provided::Failed);
+    if plan == Plan::Together && failed(&provided) {
+        // Already said; what others hold expires with the retention.
+        return Ok(());
+    }
     let others: Vec<i64> = all
         .iter()
         .filter(|p| !provided.contains_key(p))
@@ -178,7 +184,7 @@ async fn lead_album(
         }
     }
     if plan == Plan::Together {
-        if !provided.values().any(|p| *p == Provided::Failed) {
+        if !failed(&provided) {
             let inputs = provided.into_values().filter_map(image).collect();
             answering.answer(context, lead.id, inputs).await;
         }
