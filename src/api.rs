@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::UserError;
+use crate::gather::Records;
 use crate::history::{History, UserHash, UserHasher};
 use crate::job::Platform;
 use crate::limits::Limits;
@@ -27,6 +28,8 @@ pub struct Core {
     /// Turns platform user ids into the hashes history keeps.
     pub(crate) users: UserHasher,
     pub(crate) telemetry: Arc<Telemetry>,
+    /// Chat albums being gathered, kept where the store keeps its bytes.
+    pub(crate) albums: Records,
 }
 
 /// Why a download link gives no bytes.
@@ -55,6 +58,7 @@ impl Core {
     /// one-hour retention, keeping no history.
     pub fn new(store: Store, signer: Signer, users: UserHasher) -> Self {
         Self {
+            albums: Records::beside(&store),
             store,
             pool: Pool::for_this_machine(),
             limits: Limits::default(),

@@ -8,6 +8,7 @@
 //! - [`pool`]: the bounded CPU pool every conversion runs on.
 //! - [`store`]: the ephemeral store, the only place bytes are held.
 //! - [`links`]: signed, expiring download links.
+//! - [`gather`]: a chat album's parts, gathered across instances.
 //! - [`history`]: metadata-only conversion records and users' rights over them.
 //! - [`api`]: `Core`, what front ends share, behind methods.
 //! - [`job`]: `Core::run`, the one Job → Reply path every front end uses.
@@ -17,6 +18,7 @@ pub mod api;
 pub mod color;
 pub mod convert;
 pub mod error;
+pub mod gather;
 pub mod history;
 pub mod job;
 pub mod limits;

@@ -2,6 +2,10 @@
 //! where the signature is HMAC-SHA256 over the id and the expiry. Checked in
 //! constant time. Knows nothing of HTTP servers; the web front end asks
 //! `verify` and maps the answer to a status.
+//!
+//! The same secret also names things every instance must agree on (a chat
+//! album's shared record, a webhook secret) through `derive`, under a key
+//! of its own per purpose, so a derived name never equals a signature.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -80,6 +84,12 @@ impl Signer {
         Ok(())
     }
 
+    /// A name for `data` under this signer's secret, for `label`'s use
+    /// only: the same on every instance that shares the secret.
+    pub fn derive(&self, label: &str, data: &[u8]) -> String {
+        derive(&self.key, label, data)
+    }
+
     fn mac(&self, id: FileId, expires_at: u64) -> HmacSha256 {
         let mut mac = HmacSha256::new_from_slice(&self.key).expect("HMAC takes keys of any length");
         mac.update(id.to_string().as_bytes());
@@ -87,6 +97,23 @@ impl Signer {
         mac.update(expires_at.to_string().as_bytes());
         mac
     }
+}
+
+/// HMAC-SHA256 of `data` in hex, under a key made from `secret` for
+/// `label` alone (itself an HMAC of the label under the secret), so names
+/// derived for one purpose tell nothing about another's.
+pub fn derive(secret: &[u8], label: &str, data: &[u8]) -> String {
+    let mut purpose = HmacSha256::new_from_slice(secret).expect("HMAC takes keys of any length");
+    purpose.update(b"pixdrop derive\n");
+    purpose.update(label.as_bytes());
+    let key = purpose.finalize().into_bytes();
+    let mut mac = HmacSha256::new_from_slice(&key).expect("HMAC takes keys of any length");
+    mac.update(data);
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
@@ -118,6 +145,18 @@ mod tests {
                 .url(id, 1_000)
                 .starts_with(&format!("http://x/d/{id}?exp=1000&sig="))
         );
+    }
+
+    #[test]
+    fn derived_names_depend_on_secret_label_and_data() {
+        let name = derive(b"secret", "album", b"chat 1");
+        assert_eq!(name, derive(b"secret", "album", b"chat 1"));
+        assert_eq!(name.len(), 64);
+        assert_ne!(name, derive(b"other", "album", b"chat 1"));
+        assert_ne!(name, derive(b"secret", "webhook", b"chat 1"));
+        assert_ne!(name, derive(b"secret", "album", b"chat 2"));
+        let signer = Signer::new(Some(b"secret"), "http://x");
+        assert_eq!(signer.derive("album", b"chat 1"), name);
     }
 
     #[test]

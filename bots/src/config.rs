@@ -35,6 +35,9 @@ pub struct Config {
     pub discord_public_key: Option<[u8; 32]>,
     /// Connect to the gateway (channel drops need it); off only with a public key.
     pub discord_gateway: bool,
+    /// The gateway shards this process runs, when a bot's shards are split
+    /// across processes; `None`: as many as Discord recommends, all here.
+    pub discord_shards: Option<crate::discord::Shards>,
     pub bind: SocketAddr,
     pub public_url: String,
     pub retention: Duration,
@@ -133,6 +136,13 @@ impl Config {
         if store_key.is_some() {
             shared_secret(&store_key, "PIXDROP_STORE_KEY")?;
         }
+        let discord_shards = get("DISCORD_SHARDS")
+            .map(|shards| shards.parse())
+            .transpose()
+            .map_err(|problem| ConfigError {
+                variable: "DISCORD_SHARDS",
+                problem,
+            })?;
         Ok(Self {
             telegram_token: get("TELEGRAM_TOKEN").map(Secret),
             telegram_api_url: get("TELEGRAM_API_URL")
@@ -145,6 +155,7 @@ impl Config {
             discord_message_content: get("DISCORD_MESSAGE_CONTENT").is_some_and(|v| switch(&v)),
             discord_public_key,
             discord_gateway,
+            discord_shards,
             discord_guild_id: get("DISCORD_GUILD_ID")
                 .map(|id| count(&id))
                 .transpose()
@@ -413,6 +424,16 @@ mod tests {
         let line = err.to_string();
         assert!(line.starts_with("PIXDROP_TRUSTED_PROXIES:"), "{line}");
         assert!(line.contains("`10.0.0.300`"), "{line}");
+    }
+
+    #[test]
+    fn discord_shards_are_a_range_of_the_total() {
+        assert_eq!(load(&[]).unwrap().discord_shards, None);
+        let shards = load(&[("DISCORD_SHARDS", "0-3/8")]).unwrap().discord_shards;
+        assert_eq!(shards.map(|s| (s.first, s.last, s.total)), Some((0, 3, 8)));
+        let err = load(&[("DISCORD_SHARDS", "4-9/8")]).unwrap_err();
+        assert!(err.to_string().starts_with("DISCORD_SHARDS: "), "{err}");
+        assert_eq!(err.to_string().lines().count(), 1);
     }
 
     #[test]

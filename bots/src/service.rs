@@ -107,7 +107,8 @@ pub async fn run(config: Config) -> Result<(), String> {
     let mut hook = None;
     if let Some(token) = &config.telegram_token {
         let webhook = config.telegram_webhook_url.as_ref().map(|base| {
-            let secret = pixdrop::store::FileId::random().to_string();
+            let key = config.signing_key.as_ref().map(|k| k.0.as_bytes());
+            let secret = telegram::webhook_secret(&token.0, key);
             let (sender, updates) = tokio::sync::mpsc::channel(256);
             hook = Some(TelegramHook {
                 secret: secret.clone(),
@@ -145,6 +146,7 @@ pub async fn run(config: Config) -> Result<(), String> {
             shared_pace: shared_pace.clone(),
             download: Timeouts::default(),
             drain: DRAIN,
+            shards: config.discord_shards,
         };
         let bot = discord::Bot::new(settings, core.clone())?;
         discord_bot = Some(bot.clone());

@@ -160,6 +160,12 @@ impl RedisStore {
         }
     }
 
+    /// Its connection and key prefix, for records kept beside the store
+    /// in the same Redis (`gather`).
+    pub(crate) fn connection(&self) -> (ConnectionManager, &str) {
+        (self.connection.clone(), &self.prefix)
+    }
+
     fn key(&self, kind: &str, name: impl std::fmt::Display) -> String {
         format!("{}:{kind}:{name}", self.prefix)
     }

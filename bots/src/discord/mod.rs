@@ -7,6 +7,10 @@
 //! sentences. With `DISCORD_API_URL` every REST call goes to that base and
 //! the gateway is whatever its `/gateway/bot` names.
 //!
+//! The gateway runs every shard Discord recommends in this process, or
+//! only the range `DISCORD_SHARDS` names when shards are split across
+//! processes; commands are registered from shard 0 alone.
+//!
 //! Every handler in flight is tracked (`Bot::work`), so a shutdown stops
 //! the gateway first and then lets each finish: a deferred answer still
 //! gets its edit.
@@ -20,6 +24,7 @@ mod interact;
 mod reply;
 mod respond;
 mod rest;
+mod shards;
 
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
@@ -36,6 +41,7 @@ use tokio::time::Instant;
 use tokio_util::task::TaskTracker;
 
 pub use endpoint::{Endpoint, Refusal};
+pub use shards::Shards;
 
 use crate::auto::AutoConvert;
 use crate::cooldown::Cooldown;
@@ -61,6 +67,9 @@ pub struct Settings {
     pub download: Timeouts,
     /// How long handlers in flight may go on after shutdown is asked for.
     pub drain: Duration,
+    /// The gateway shards this process runs; `None`: all that Discord
+    /// recommends.
+    pub shards: Option<Shards>,
 }
 
 /// Shared by every event, from the gateway or the HTTP endpoint.
@@ -151,6 +160,10 @@ impl EventHandler for Handler {
     async fn ready(&self, _: Serenity, ready: Ready) {
         tracing::info!(guilds = ready.guilds.len(), "discord bot connected");
         let _ = self.0.own_id.set(ready.user.id);
+        // Every shard gets a READY; split processes register once.
+        if ready.shard.is_some_and(|shard| shard.id.0 != 0) {
+            return;
+        }
         if let Err(error) = self.0.register(ready.application.id).await {
             tracing::error!("{error}");
         }
@@ -177,7 +190,8 @@ pub async fn run(
     connect(Bot::new(settings, core)?, shutdown).await
 }
 
-/// Connects `bot` to the gateway (autosharded) until `shutdown` resolves,
+/// Connects `bot` to the gateway (its shards, or as many as Discord
+/// recommends) until `shutdown` resolves,
 /// then closes the gateway (no new events) and lets the handlers in flight
 /// finish for up to the drain time.
 pub async fn connect(
@@ -199,10 +213,17 @@ pub async fn connect(
         tracing::info!("discord bot stopping: finishing interactions in flight");
         shards.shutdown_all().await;
     });
-    let ended = client
-        .start_autosharded()
-        .await
-        .map_err(|e| format!("discord gateway: {e}"));
+    let started = match bot.settings.shards {
+        // serenity 0.12 runs `range.start..=range.end` here: both ends are
+        // included, as in `DISCORD_SHARDS` (the tests check it).
+        Some(shards) => {
+            tracing::info!(%shards, "discord gateway: running a range of shards");
+            let range = shards.first..shards.last;
+            client.start_shard_range(range, shards.total).await
+        }
+        None => client.start_autosharded().await,
+    };
+    let ended = started.map_err(|e| format!("discord gateway: {e}"));
     bot.finish(Instant::now() + bot.settings.drain).await;
     ended
 }

@@ -1,5 +1,7 @@
-//! One worker per chat: takes that chat's updates in order, gathers albums,
-//! and turns each message or button press into a core job and a reply.
+//! One worker per chat: takes that chat's updates in order, gathers the
+//! parts of an album it gets (handing them to `album` once the chat is
+//! quiet), and turns each message or button press into a core job and a
+//! reply.
 //! Every failure ends in a plain sentence in the chat, never silence (except
 //! in groups, where the bot stays quiet unless addressed).
 
@@ -19,6 +21,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::task::TaskTracker;
 
+use super::album;
 use super::media::{self, Media};
 use super::offset::{Queued, Receipt};
 use super::send::retrying;
@@ -58,7 +61,7 @@ async fn work(context: Arc<Context>, mut updates: mpsc::Receiver<Queued>) {
             Ok(Some(queued)) => queued,
             Ok(None) | Err(_) if album.is_empty() => return,
             Ok(None) | Err(_) => {
-                handle_album(&context, std::mem::take(&mut album)).await;
+                album::handle(&context, std::mem::take(&mut album)).await;
                 album_receipts.clear();
                 continue;
             }
@@ -67,15 +70,16 @@ async fn work(context: Arc<Context>, mut updates: mpsc::Receiver<Queued>) {
             && let Some(group) = message.media_group_id()
         {
             if album.first().and_then(|m| m.media_group_id()) != Some(group) && !album.is_empty() {
-                handle_album(&context, std::mem::take(&mut album)).await;
+                album::handle(&context, std::mem::take(&mut album)).await;
                 album_receipts.clear();
             }
+            album::announce(&context, message).await;
             album.push(message.clone());
             album_receipts.push(receipt);
             continue;
         }
         if !album.is_empty() {
-            handle_album(&context, std::mem::take(&mut album)).await;
+            album::handle(&context, std::mem::take(&mut album)).await;
             album_receipts.clear();
         }
         match update.kind {
@@ -88,7 +92,7 @@ async fn work(context: Arc<Context>, mut updates: mpsc::Receiver<Queued>) {
 }
 
 /// What a message asks for, once its command (if any) is read.
-enum Ask {
+pub(super) enum Ask {
     Convert(Vec<String>),
     Info,
     Text(String),
@@ -102,7 +106,7 @@ enum Ask {
     Nothing,
 }
 
-fn ask(context: &Context, message: &Message) -> Ask {
+pub(super) fn ask(context: &Context, message: &Message) -> Ask {
     let text = message.text().or_else(|| message.caption()).unwrap_or("");
     let Some(Command { name, words }) = words::command(text, &context.username) else {
         return match words::mention(text, &context.username) {
@@ -203,32 +207,9 @@ async fn handle_message(context: &Context, message: &Message) {
     }
 }
 
-async fn handle_album(context: &Context, album: Vec<Message>) {
-    let Some(first) = album.first() else { return };
-    let captioned = album
-        .iter()
-        .find(|m| m.caption().is_some())
-        .unwrap_or(first);
-    let media: Vec<Media> = album.iter().filter_map(media::find).collect();
-    match ask(context, captioned) {
-        Ask::Convert(words) if words.first().is_some_and(|w| w == "pdf") => {
-            convert(context, captioned, &media, &words).await;
-        }
-        Ask::Convert(words) => {
-            for (message, item) in album.iter().zip(&media) {
-                convert(context, message, std::slice::from_ref(item), &words).await;
-            }
-        }
-        Ask::KeyboardOrQuiet if first.chat.is_private() => {
-            say(context, first, "Got your album. Send it again with /pdf (one PDF) or /convert FORMAT as the caption.").await;
-        }
-        _ => {}
-    }
-}
-
 /// Whose line a message's work waits in: its sender, or the chat when the
 /// sender is hidden (channel posts).
-fn client_of(user: Option<&UserHash>, message: &Message) -> Client {
+pub(super) fn client_of(user: Option<&UserHash>, message: &Message) -> Client {
     user.map_or_else(|| Client::of(message.chat.id.0), Client::of)
 }
 
@@ -288,7 +269,12 @@ async fn convert(context: &Context, message: &Message, items: &[Media], words: &
     }
 }
 
-async fn deliver(context: &Context, chat: ChatId, reply_to: Option<MessageId>, reply: &Reply) {
+pub(super) async fn deliver(
+    context: &Context,
+    chat: ChatId,
+    reply_to: Option<MessageId>,
+    reply: &Reply,
+) {
     let caption = texts::summary(reply);
     let sent = if reply.bytes.len() as u64 > context.settings.upload_limit {
         let text = format!(
@@ -320,7 +306,7 @@ async fn deliver(context: &Context, chat: ChatId, reply_to: Option<MessageId>, r
 }
 
 /// Takes a turn of the sender's pace (channel posts have no sender).
-async fn pace(context: &Context, message: &Message) -> Result<(), UserError> {
+pub(super) async fn pace(context: &Context, message: &Message) -> Result<(), UserError> {
     match &message.from {
         Some(sender) => context.pace.admit(&sender.id.0).await,
         None => Ok(()),
@@ -433,10 +419,10 @@ async fn handle_button(context: &Context, query: &CallbackQuery) {
 
 /// Shows "sending a file…" in the chat until dropped; Telegram clears the
 /// indicator after about five seconds, so it is repeated every four.
-struct Working(tokio::task::JoinHandle<()>);
+pub(super) struct Working(tokio::task::JoinHandle<()>);
 
 impl Working {
-    fn start(context: &Context, chat: ChatId) -> Self {
+    pub(super) fn start(context: &Context, chat: ChatId) -> Self {
         let bot = context.bot.clone();
         Self(tokio::spawn(async move {
             loop {
@@ -458,10 +444,15 @@ pub(super) async fn fail(context: &Context, message: &Message, error: &UserError
 }
 
 pub(super) async fn say(context: &Context, message: &Message, text: &str) {
+    say_to(context, message.chat.id, message.id, text).await;
+}
+
+/// Says `text` in `chat`, in reply to the message `reply_to`.
+pub(super) async fn say_to(context: &Context, chat: ChatId, reply_to: MessageId, text: &str) {
     let request = context
         .bot
-        .send_message(message.chat.id, text)
-        .reply_parameters(ReplyParameters::new(message.id).allow_sending_without_reply());
+        .send_message(chat, text)
+        .reply_parameters(ReplyParameters::new(reply_to).allow_sending_without_reply());
     if let Err(error) = retrying(|| request.clone()).await {
         tracing::warn!("telegram: message not sent: {error}");
     }

@@ -2,8 +2,8 @@
 //! self-hosted Bot API server or a test fake works the same). Long polling
 //! (or the webhook route) feeds one worker per chat, so a chat's messages
 //! are answered in order while other chats go on; conversions share the
-//! core's bounded pool. Albums are gathered for `album_wait` before they
-//! are handled.
+//! core's bounded pool. Albums are gathered until no part has come for
+//! `album_wait`, across instances when the store is shared (`album`).
 //!
 //! On shutdown it drains: no new updates are taken, every chat worker
 //! finishes what it took (conversion and delivery) for up to `drain`, and
@@ -11,6 +11,7 @@
 //! not handled (`offset`), so a restart answers nothing twice.
 
 mod account;
+mod album;
 mod chat;
 mod media;
 mod offset;
@@ -95,6 +96,17 @@ impl Context {
             limit,
             timeouts: self.settings.download,
         }
+    }
+}
+
+/// The webhook's secret, in its path and in Telegram's secret header.
+/// Derived from the bot token under the signing key, so every instance
+/// behind one URL sets the same one (each `setWebhook` replaces the last);
+/// random per start when no signing key is set.
+pub fn webhook_secret(token: &str, signing_key: Option<&[u8]>) -> String {
+    match signing_key {
+        Some(key) => pixdrop::links::derive(key, "telegram webhook", token.as_bytes()),
+        None => pixdrop::store::FileId::random().to_string(),
     }
 }
 
@@ -346,5 +358,25 @@ fn chat_of(update: &Update) -> Option<ChatId> {
         UpdateKind::Message(message) => Some(message.chat.id),
         UpdateKind::CallbackQuery(query) => query.message.as_ref().map(|m| m.chat().id),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::webhook_secret;
+
+    #[test]
+    fn the_webhook_secret_is_shared_with_a_signing_key_and_random_without() {
+        let key = Some(&b"a signing key of thirty-two bytes!"[..]);
+        let secret = webhook_secret("123:token", key);
+        assert_eq!(secret, webhook_secret("123:token", key));
+        assert_ne!(secret, webhook_secret("456:token", key));
+        assert!(!secret.contains("token"));
+        let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        assert!((1..=256).contains(&secret.len()) && secret.chars().all(allowed));
+        assert_ne!(
+            webhook_secret("123:token", None),
+            webhook_secret("123:token", None)
+        );
     }
 }

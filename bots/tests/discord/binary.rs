@@ -3,7 +3,9 @@
 //! loopback fake's gateway, registers its commands, answers `/convert` with
 //! a converted file, and stops cleanly on SIGTERM; and the same binary with
 //! `DISCORD_PUBLIC_KEY` and no gateway takes signed interactions over HTTP,
-//! and on SIGTERM still sends the edit of one it already answered.
+//! and on SIGTERM still sends the edit of one it already answered. With
+//! `DISCORD_SHARDS` it identifies as exactly those shards, and a bad value
+//! stops it with one line.
 
 use crate::{convert, discord_fake, png, support};
 
@@ -183,4 +185,48 @@ async fn sigterm_still_sends_the_edit_of_an_interaction_answered_over_http() {
         edited.summary()
     );
     std::fs::remove_dir_all(&workdir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_identifies_as_exactly_the_shards_it_was_given() {
+    let fake = FakeDiscord::start().await;
+    fake.require_shards(4);
+    let workdir = std::env::temp_dir().join(format!("pixdrop-dc-shards-{}", std::process::id()));
+    let child = spawn(&fake, free_port(), &workdir, &[("DISCORD_SHARDS", "2-3/4")]);
+    // serenity leaves 5 s between two shards' Identify.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while fake.identified_shards().len() < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "two shards did not identify\n{}",
+            fake.dump()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let mut shards = fake.identified_shards();
+    shards.sort_unstable();
+    assert_eq!(shards, vec![[2, 4], [3, 4]], "{}", fake.dump());
+    assert!(
+        !fake.calls().iter().any(|c| c.path.ends_with("/commands")),
+        "only the process with shard 0 registers commands\n{}",
+        fake.dump()
+    );
+    terminate(child, &workdir).await;
+    std::fs::remove_dir_all(&workdir).unwrap();
+}
+
+#[test]
+fn shards_outside_the_total_stop_the_start_with_one_line() {
+    let output = Command::new(env!("CARGO_BIN_EXE_pixdrop"))
+        .arg("formats")
+        .current_dir(std::env::temp_dir())
+        .env_clear()
+        .env("DISCORD_SHARDS", "4-9/8")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("pixdrop: DISCORD_SHARDS: "), "{stderr}");
 }

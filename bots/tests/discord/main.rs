@@ -134,6 +134,7 @@ fn settings(fake: &FakeDiscord, per_user_per_minute: u32) -> Settings {
         shared_pace: None,
         download: Timeouts::default(),
         drain: REPLY,
+        shards: None,
     }
 }
 

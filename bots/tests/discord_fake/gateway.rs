@@ -2,6 +2,12 @@
 //! Resume, close codes for bad Identify payloads, and op 0 dispatches with
 //! increasing sequence numbers, filtered by the intents the bot identified
 //! with the way Discord filters them. Frames are plain JSON text.
+//!
+//! Each Identify's `shard` is checked as Discord checks it (two integers,
+//! the index below the total, and the total the test requires, if any) and
+//! recorded, so a test sees which shards a process ran. A process with
+//! several shards holds one connection each; dispatches go to the one that
+//! identified last.
 
 use std::sync::Arc;
 
@@ -34,6 +40,10 @@ pub struct Gateway {
     pub heartbeats: u64,
     /// The last Identify's `d`.
     pub identify: Option<Value>,
+    /// The `[index, total]` of every Identify answered with READY, in order.
+    pub shards: Vec<[u64; 2]>,
+    /// The shard count a bot must identify with, when the test set one.
+    pub total_shards: Option<u64>,
     /// Every dispatch as sent (`None`: dropped for lack of intents).
     pub sent: Vec<(String, Option<Value>)>,
     /// Query strings of websocket connections (`v=10` …).
@@ -286,6 +296,19 @@ where
     shared.bump();
 }
 
+/// The Identify's `shard` as Discord reads it: absent means `[0, 1]`;
+/// otherwise exactly two integers, the index below the total.
+fn shard_of(identify: &Value) -> Option<[u64; 2]> {
+    let Some(shard) = identify.get("shard").filter(|s| !s.is_null()) else {
+        return Some([0, 1]);
+    };
+    let [index, total] = shard.as_array()?.as_slice() else {
+        return None;
+    };
+    let (index, total) = (index.as_u64()?, total.as_u64()?);
+    (total > 0 && index < total).then_some([index, total])
+}
+
 /// Handles one client frame.
 fn receive(
     gateway: &mut Gateway,
@@ -325,15 +348,15 @@ fn receive(
                 let _ = out.send(Out::Close(4013, "Invalid intent(s)."));
                 return;
             }
-            let shard = d.get("shard").cloned().unwrap_or(json!([0, 1]));
-            let (index, total) = (
-                shard[0].as_u64().unwrap_or(0),
-                shard[1].as_u64().unwrap_or(1),
-            );
-            if total == 0 || index >= total {
+            let Some([index, total]) = shard_of(d) else {
                 let _ = out.send(Out::Close(4010, "Invalid shard."));
                 return;
+            };
+            if gateway.total_shards.is_some_and(|want| want != total) {
+                let _ = out.send(Out::Close(4011, "Sharding required."));
+                return;
             }
+            let shard = json!([index, total]);
             *identified = true;
             gateway.identify = Some(d.clone());
             let session = format!(
@@ -348,6 +371,7 @@ fn receive(
             let frame = json!({"op": 0, "t": "READY", "s": 1, "d": ready});
             let _ = out.send(Out::Text(frame.to_string()));
             gateway.sent.push(("READY".into(), Some(ready)));
+            gateway.shards.push([index, total]);
             gateway.ready = true;
             gateway.flush();
         }

@@ -406,6 +406,17 @@ impl FakeDiscord {
         self.shared.lock().gateway.identify.clone()
     }
 
+    /// The `[index, total]` of every Identify answered with READY, in order.
+    pub fn identified_shards(&self) -> Vec<[u64; 2]> {
+        self.shared.lock().gateway.shards.clone()
+    }
+
+    /// From now on an Identify must name `total` shards, or it is closed
+    /// with 4011 as Discord closes a bot that needs more shards.
+    pub fn require_shards(&self, total: u64) {
+        self.shared.lock().gateway.total_shards = Some(total);
+    }
+
     /// Heartbeats (op 1) received so far, over every connection.
     pub fn heartbeats(&self) -> u64 {
         self.shared.lock().gateway.heartbeats

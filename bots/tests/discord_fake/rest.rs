@@ -223,7 +223,7 @@ pub fn answer(
             200,
             json!({
                 "url": state.ws_url(),
-                "shards": 1,
+                "shards": state.gateway.total_shards.unwrap_or(1),
                 "session_start_limit": {
                     "total": 1000,
                     "remaining": 999,
