@@ -7,14 +7,11 @@
 mod redis_server;
 mod support;
 
-use std::io::Cursor;
-use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use image::{ImageFormat, Rgb, RgbImage};
 use redis_server::RedisServer;
-use support::server::Stopper;
+use support::server::{Stopper, free_port, png};
 
 /// 20 conversions a minute: one every 3 s, bursts of 4.
 const RATE: &str = "20";
@@ -27,11 +24,7 @@ struct Instance {
 
 /// `pixdrop serve` with `env` on a free port, once it answers.
 async fn start(name: &str, env: &[(&str, &str)]) -> Instance {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let dir = std::env::temp_dir().join(format!("pixdrop-limits-{name}-{port}"));
     std::fs::create_dir_all(&dir).unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_pixdrop"));
@@ -61,20 +54,12 @@ async fn start(name: &str, env: &[(&str, &str)]) -> Instance {
     }
 }
 
-fn png() -> Vec<u8> {
-    let mut out = Cursor::new(Vec::new());
-    RgbImage::from_pixel(40, 30, Rgb([10, 200, 30]))
-        .write_to(&mut out, ImageFormat::Png)
-        .unwrap();
-    out.into_inner()
-}
-
 /// One conversion, as from `forwarded_for` when given: the status, and
 /// `Retry-After` when there is one.
 async fn convert(instance: &Instance, forwarded_for: Option<&str>) -> (u16, Option<u64>) {
     let mut request = reqwest::Client::new()
         .post(format!("{}/api/convert?to=webp", instance.base))
-        .body(png());
+        .body(png(40, 30));
     if let Some(client) = forwarded_for {
         request = request.header("x-forwarded-for", client);
     }

@@ -11,13 +11,11 @@ mod redis_support;
 mod support;
 
 use std::io::Write;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use redis_support::RedisServer;
-use support::server::Stopper;
+use support::server::{Stopper, free_port, png, wait_until_up};
 
 const KEY: &str = "the deployment's signing key, shared by all instances";
 const SALT: &str = "the deployment's history salt, shared by all instances";
@@ -26,31 +24,10 @@ fn skipped(why: &str) {
     let _ = writeln!(std::io::stderr(), "SKIPPED: deployment test ({why})");
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("pixdrop-deploy-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-async fn wait_for(url: &str, client: &reqwest::Client) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(answer) = client.get(url).send().await
-            && answer.status().is_success()
-        {
-            return;
-        }
-        assert!(Instant::now() < deadline, "{url} never answered");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 struct Instance {
@@ -78,7 +55,7 @@ async fn instance(public: &str, redis: &str, database: &str, certs: &Path) -> In
         .spawn()
         .unwrap();
     let direct = format!("http://127.0.0.1:{port}");
-    wait_for(&format!("{direct}/readyz"), &reqwest::Client::new()).await;
+    wait_until_up(&format!("{direct}/readyz"), &reqwest::Client::new()).await;
     Instance {
         direct,
         _child: Stopper(child),
@@ -121,14 +98,6 @@ fn caddy(site_port: u16, certs: &Path, upstreams: &[&Instance]) -> Option<Stoppe
     }
 }
 
-fn png() -> Vec<u8> {
-    let mut out = Vec::new();
-    image::RgbImage::from_pixel(64, 48, image::Rgb([20, 130, 220]))
-        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-        .unwrap();
-    out
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_behind_a_tls_proxy_serve_as_one() {
     let Ok(database) = std::env::var("PIXDROP_TEST_DATABASE_URL") else {
@@ -154,11 +123,11 @@ async fn two_instances_behind_a_tls_proxy_serve_as_one() {
         .add_root_certificate(ca)
         .build()
         .unwrap();
-    wait_for(&format!("{public}/readyz"), &client).await;
+    wait_until_up(&format!("{public}/readyz"), &client).await;
 
     let answer: serde_json::Value = client
         .post(format!("{public}/api/convert?to=png&rotate=90"))
-        .body(png())
+        .body(png(64, 48))
         .send()
         .await
         .unwrap()

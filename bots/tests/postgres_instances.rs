@@ -11,16 +11,13 @@ mod postgres;
 mod support;
 
 use std::fs::File;
-use std::io::Cursor;
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use image::{ImageFormat, Rgb, RgbImage};
 use postgres::{FreshDatabase, with_parameter};
 use serde_json::Value;
-use support::server::Stopper;
+use support::server::{Stopper, free_port, png};
 
 const SALT: &str = "one salt for every instance of this deployment";
 /// The per-browser token the web page would send.
@@ -35,10 +32,7 @@ struct Instance {
 impl Instance {
     /// `pixdrop serve` on a free port, history in `database_url`.
     fn spawn(name: &str, database_url: &str) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .expect("a free loopback port")
-            .port();
+        let port = free_port();
         let workdir =
             std::env::temp_dir().join(format!("pixdrop-instances-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&workdir);
@@ -100,13 +94,6 @@ async fn instances_started_together_on_a_fresh_database_all_become_ready() {
     }
 }
 
-fn png() -> Vec<u8> {
-    let image = RgbImage::from_pixel(64, 48, Rgb([20, 140, 90]));
-    let mut out = Cursor::new(Vec::new());
-    image.write_to(&mut out, ImageFormat::Png).unwrap();
-    out.into_inner()
-}
-
 #[tokio::test]
 async fn history_written_through_one_instance_is_read_through_another() {
     let Some(database) = FreshDatabase::create("history across instances").await else {
@@ -122,7 +109,7 @@ async fn history_written_through_one_instance_is_read_through_another() {
     let converted = client
         .post(format!("{}/api/convert?to=webp", writer.base))
         .header("x-pixdrop-token", TOKEN)
-        .body(png())
+        .body(png(64, 48))
         .send()
         .await
         .unwrap();

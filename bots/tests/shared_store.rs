@@ -9,13 +9,11 @@
 mod redis_support;
 mod support;
 
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 use redis_support::RedisServer;
-use support::server::Stopper;
+use support::server::{Stopper, free_port, png, wait_until_up};
 
 const KEY: &str = "a signing key of at least thirty-two bytes, shared";
 
@@ -123,14 +121,6 @@ fn check_passes_a_sound_setup_and_fails_a_plain_http_one() {
     );
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// One instance on the shared Redis, trusting the test CA in `certs`.
 async fn instance(redis_url: &str, certs: &Path) -> (String, Stopper) {
     let port = free_port();
@@ -150,20 +140,8 @@ async fn instance(redis_url: &str, certs: &Path) -> (String, Stopper) {
         .spawn()
         .unwrap();
     let child = Stopper(child);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while reqwest::get(format!("{base}/healthz")).await.is_err() {
-        assert!(Instant::now() < deadline, "instance did not come up");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_until_up(&format!("{base}/healthz"), &reqwest::Client::new()).await;
     (base, child)
-}
-
-fn png() -> Vec<u8> {
-    let mut out = Vec::new();
-    image::RgbImage::from_pixel(40, 30, image::Rgb([200, 30, 90]))
-        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-        .unwrap();
-    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -182,7 +160,7 @@ async fn two_instances_share_a_sealed_store_over_tls() {
     let client = reqwest::Client::new();
     let answer: serde_json::Value = client
         .post(format!("{first}/api/convert?to=webp"))
-        .body(png())
+        .body(png(40, 30))
         .send()
         .await
         .unwrap()
