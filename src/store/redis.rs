@@ -6,9 +6,9 @@
 //! to disk unless the operator allows it.
 //!
 //! A put is two round trips: Redis' `used_memory` against the cap, then a
-//! Lua script that checks the owner's share and writes. Owners' shares and the entry
-//! count live in sorted sets scored by expiry, so neither a put nor
-//! `/metrics` ever scans the key space.
+//! Lua script that checks the owner's share and writes. Owners' shares and
+//! the entry count live in sorted sets scored by expiry, so neither a put
+//! nor `/metrics` ever scans the key space.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
