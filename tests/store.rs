@@ -202,16 +202,19 @@ async fn memory_cap_refuses_instead_of_evicting() {
 
 const SECRET: &[u8] = b"a test secret, thirty-two bytes or more";
 
-async fn connect(url: &str, prefix: &str, max_bytes: u64) -> Result<RedisStore, String> {
-    RedisStore::connect(RedisSettings {
+fn settings<'a>(url: &'a str, prefix: &'a str, max_bytes: u64) -> RedisSettings<'a> {
+    RedisSettings {
         url,
         prefix,
         max_bytes,
         retention: RETENTION,
         secret: SECRET,
         persistence: Persistence::Refuse,
-    })
-    .await
+    }
+}
+
+async fn connect(url: &str, prefix: &str, max_bytes: u64) -> Result<RedisStore, String> {
+    RedisStore::connect(settings(url, prefix, max_bytes)).await
 }
 
 async fn redis(max_bytes: u64) -> Option<(RedisStore, support::RedisServer)> {
@@ -334,12 +337,8 @@ async fn redis_holds_only_sealed_values_that_open_with_the_key() {
     };
     assert_eq!(held.bytes, Bytes::from(image));
     let other_key = RedisStore::connect(RedisSettings {
-        url: &server.url,
-        prefix: &prefix,
-        max_bytes: u64::MAX,
-        retention: RETENTION,
         secret: &[b'k'; 32],
-        persistence: Persistence::Refuse,
+        ..settings(&server.url, &prefix, u64::MAX)
     })
     .await
     .unwrap();
@@ -382,12 +381,8 @@ async fn a_redis_that_saves_to_disk_is_refused_unless_allowed() {
         "{refused}"
     );
     RedisStore::connect(RedisSettings {
-        url: &server.url,
-        prefix: "persisting",
-        max_bytes: u64::MAX,
-        retention: RETENTION,
-        secret: SECRET,
         persistence: Persistence::Allow,
+        ..settings(&server.url, "persisting", u64::MAX)
     })
     .await
     .expect("allowed by the operator");

@@ -95,7 +95,7 @@ pub async fn report(config: &Config) -> (String, bool) {
 }
 
 async fn store(config: &Config) -> Vec<Finding> {
-    let Some(url) = &config.redis_url else {
+    let (Some(url), Some(settings)) = (&config.redis_url, config.redis_settings()) else {
         return vec![finding(
             Verdict::Ok,
             "store: in this process's memory only, never on disk",
@@ -107,14 +107,9 @@ async fn store(config: &Config) -> Vec<Finding> {
         url.0.starts_with("rediss://"),
         "values are sealed, but the connection and its password are readable on the way",
     )];
-    let secret = config.store_key.as_ref().or(config.signing_key.as_ref());
     let connected = RedisStore::connect(RedisSettings {
-        url: &url.0,
-        prefix: "pixdrop",
-        max_bytes: config.max_memory,
-        retention: config.retention,
-        secret: secret.map_or(&[][..], |s| s.0.as_bytes()),
         persistence: Persistence::Refuse,
+        ..settings
     })
     .await;
     found.push(match connected {

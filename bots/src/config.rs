@@ -6,8 +6,8 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use pixdrop::store::Persistence;
 use pixdrop::store::seal::MIN_SECRET_BYTES;
+use pixdrop::store::{Persistence, RedisSettings};
 use pixdrop::{ByteSize, Limits};
 
 /// The longest anything may be held, by promise.
@@ -206,6 +206,20 @@ impl Config {
 }
 
 impl Config {
+    /// How to reach the shared store, when `REDIS_URL` is set: sealed under
+    /// the store key, or the signing key when there is none.
+    pub fn redis_settings(&self) -> Option<RedisSettings<'_>> {
+        let secret = self.store_key.as_ref().or(self.signing_key.as_ref());
+        Some(RedisSettings {
+            url: &self.redis_url.as_ref()?.0,
+            prefix: "pixdrop",
+            max_bytes: self.max_memory,
+            retention: self.retention,
+            secret: secret.map_or(&[][..], |s| s.0.as_bytes()),
+            persistence: self.redis_persistence,
+        })
+    }
+
     /// One line for the start-up log: what is on, never a secret.
     pub fn summary(&self) -> String {
         let on = |set: bool| if set { "on" } else { "off" };

@@ -10,7 +10,7 @@ use pixdrop::Core;
 use pixdrop::history::{History, Retention, UserHasher};
 use pixdrop::links::Signer;
 use pixdrop::pool::Pool;
-use pixdrop::store::{MemoryStore, RedisSettings, RedisStore, Store, memory};
+use pixdrop::store::{MemoryStore, RedisStore, Store, memory};
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
@@ -35,22 +35,12 @@ pub const DRAIN: Duration = Duration::from_secs(25);
 const WIND_DOWN: Duration = Duration::from_secs(4);
 
 pub async fn core(config: &Config) -> Result<Core, String> {
-    let store = match &config.redis_url {
-        Some(url) => {
-            let secret = config.store_key.as_ref().or(config.signing_key.as_ref());
-            Store::Redis(
-                RedisStore::connect(RedisSettings {
-                    url: &url.0,
-                    prefix: "pixdrop",
-                    max_bytes: config.max_memory,
-                    retention: config.retention,
-                    secret: secret.map_or(&[][..], |s| s.0.as_bytes()),
-                    persistence: config.redis_persistence,
-                })
+    let store = match config.redis_settings() {
+        Some(settings) => Store::Redis(
+            RedisStore::connect(settings)
                 .await
                 .map_err(|problem| format!("REDIS_URL: {problem}"))?,
-            )
-        }
+        ),
         None => {
             let store = Arc::new(MemoryStore::new(config.max_memory, config.retention));
             memory::spawn_sweeper(store.clone(), FULL_SWEEP_EVERY);
