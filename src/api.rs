@@ -6,14 +6,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
+
 use crate::UserError;
+use crate::convert::Format;
 use crate::gather::Records;
 use crate::history::{History, UserHash, UserHasher};
 use crate::job::Platform;
 use crate::limits::Limits;
 use crate::links::{LinkError, Signer};
 use crate::pool::Pool;
-use crate::store::{FileId, Held, Lookup, Stats, Store, unix_now};
+use crate::store::{FileId, Lookup, Stats, Store, unix_now};
 use crate::telemetry::Telemetry;
 
 #[derive(Clone)]
@@ -30,6 +33,16 @@ pub struct Core {
     pub(crate) telemetry: Arc<Telemetry>,
     /// Chat albums being gathered, kept where the store keeps its bytes.
     pub(crate) albums: Records,
+}
+
+/// A result behind a download link: its bytes, what they are, and until
+/// when they are held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldResult {
+    pub bytes: Bytes,
+    pub format: Format,
+    /// Unix seconds after which the bytes are gone.
+    pub expires_at: u64,
 }
 
 /// Why a download link gives no bytes.
@@ -114,17 +127,28 @@ impl Core {
 
     /// The bytes behind a signed download link, if it is ours and they are
     /// still held.
-    pub async fn open_link(&self, id: FileId, exp: u64, sig: &str) -> Result<Held, LinkRefusal> {
+    pub async fn open_link(
+        &self,
+        id: FileId,
+        exp: u64,
+        sig: &str,
+    ) -> Result<HeldResult, LinkRefusal> {
         match self.signer.verify(id, exp, sig, unix_now()) {
             Err(LinkError::BadSignature) => return Err(LinkRefusal::BadLink),
             Err(LinkError::Expired) => return Err(LinkRefusal::Gone),
             Ok(()) => {}
         }
         match self.store.get(id).await {
-            Ok(Lookup::Found(held)) => Ok(Held {
-                expires_at: held.expires_at.min(exp),
-                ..held
-            }),
+            Ok(Lookup::Found(held)) => match held.label.parse::<Format>() {
+                Ok(format) => Ok(HeldResult {
+                    bytes: held.bytes,
+                    format,
+                    expires_at: held.expires_at.min(exp),
+                }),
+                Err(_) => Err(LinkRefusal::Unavailable(UserError::internal(
+                    "a held result's label names no format",
+                ))),
+            },
             Ok(Lookup::Gone) => Err(LinkRefusal::Gone),
             Ok(Lookup::Never) => Err(LinkRefusal::Never),
             Err(error) => Err(LinkRefusal::Unavailable(error)),

@@ -137,7 +137,7 @@ impl Core {
         let format = convert::readable_format(&input)?;
         let remaining = self.remaining(received)?;
         let exact = Bytes::copy_from_slice(&input);
-        let (id, _) = self.store.put(exact, format, remaining, client).await?;
+        let (id, _) = self.store.put(exact, format.name(), remaining, client).await?;
         Ok(id)
     }
 
@@ -253,7 +253,7 @@ impl Core {
         let bytes = Bytes::from(exact);
         let (id, expires_at) = self
             .store
-            .put(bytes.clone(), output.format, remaining, client)
+            .put(bytes.clone(), output.format.name(), remaining, client)
             .await?;
         Ok(Reply {
             id,

@@ -30,7 +30,7 @@ pub mod size;
 pub mod store;
 pub mod telemetry;
 
-pub use api::Core;
+pub use api::{Core, HeldResult};
 pub use convert::{Format, Output, convert, info};
 pub use error::UserError;
 pub use job::{Job, Platform, Reply};

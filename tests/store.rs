@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use pixdrop::UserError;
-use pixdrop::convert::Format;
 use pixdrop::pool::Client;
 use pixdrop::store::{
     Backend, FileId, Lookup, MemoryStore, Persistence, RedisSettings, RedisStore,
@@ -23,7 +22,7 @@ async fn expiry_is_checked_on_read<B: Backend>(store: &B, wait: impl AsyncFn(Dur
     let (id, expires_at) = store
         .put(
             Bytes::from_static(b"abc"),
-            Format::Png,
+            "png",
             Duration::from_secs(3600),
             Client::ANONYMOUS,
         )
@@ -36,7 +35,7 @@ async fn expiry_is_checked_on_read<B: Backend>(store: &B, wait: impl AsyncFn(Dur
     match store.get(id).await.unwrap() {
         Lookup::Found(held) => {
             assert_eq!(held.bytes, Bytes::from_static(b"abc"));
-            assert_eq!(held.format, Format::Png);
+            assert_eq!(&*held.label, "png");
         }
         other => panic!("expected the bytes, got {other:?}"),
     }
@@ -49,7 +48,7 @@ async fn removal_is_gone_not_never<B: Backend>(store: &B) {
     let (id, _) = store
         .put(
             Bytes::from_static(b"x"),
-            Format::Gif,
+            "gif",
             RETENTION,
             Client::ANONYMOUS,
         )
@@ -66,7 +65,7 @@ async fn many_tasks_at_once<B: Backend + 'static>(store: Arc<B>) {
             tokio::spawn(async move {
                 let bytes = Bytes::from(vec![i; 1000]);
                 let (id, _) = store
-                    .put(bytes.clone(), Format::Webp, RETENTION, Client::ANONYMOUS)
+                    .put(bytes.clone(), "webp", RETENTION, Client::ANONYMOUS)
                     .await
                     .unwrap();
                 match store.get(id).await.unwrap() {
@@ -107,7 +106,7 @@ async fn the_sweeper_frees_memory_at_the_deadline_without_a_read() {
     store
         .put(
             Bytes::from(vec![0; 500]),
-            Format::Png,
+            "png",
             RETENTION,
             Client::ANONYMOUS,
         )
@@ -132,7 +131,7 @@ async fn one_client_holds_only_a_share<B: Backend>(store: &B, share: usize) {
     let greedy = Client::of("greedy");
     let put = async |size: usize, owner: Client| {
         store
-            .put(Bytes::from(vec![1; size]), Format::Png, RETENTION, owner)
+            .put(Bytes::from(vec![1; size]), "png", RETENTION, owner)
             .await
     };
     let (first, _) = put(share * 9 / 10, greedy).await.unwrap();
@@ -166,7 +165,7 @@ async fn memory_cap_refuses_instead_of_evicting() {
     let (first, _) = store
         .put(
             Bytes::from(vec![1; 600]),
-            Format::Png,
+            "png",
             RETENTION,
             Client::ANONYMOUS,
         )
@@ -175,7 +174,7 @@ async fn memory_cap_refuses_instead_of_evicting() {
     let refused = store
         .put(
             Bytes::from(vec![2; 600]),
-            Format::Png,
+            "png",
             RETENTION,
             Client::ANONYMOUS,
         )
@@ -191,7 +190,7 @@ async fn memory_cap_refuses_instead_of_evicting() {
         store
             .put(
                 Bytes::from(vec![2; 600]),
-                Format::Png,
+                "png",
                 RETENTION,
                 Client::ANONYMOUS
             )
@@ -262,7 +261,7 @@ async fn one_client_may_hold_only_a_share_of_redis_across_instances() {
     let refused = second_instance
         .put(
             Bytes::from(vec![1; (max / 8) as usize]),
-            Format::Png,
+            "png",
             RETENTION,
             Client::of("greedy"),
         )
@@ -299,7 +298,7 @@ async fn redis_holds_only_sealed_values_that_open_with_the_key() {
     let (id, _) = store
         .put(
             Bytes::from(image.clone()),
-            Format::Png,
+            "png",
             RETENTION,
             Client::of("203.0.113.9"),
         )
@@ -354,7 +353,7 @@ async fn redis_counts_entries_without_scanning() {
         store
             .put(
                 Bytes::from_static(b"x"),
-                Format::Png,
+                "png",
                 RETENTION,
                 Client::ANONYMOUS,
             )
@@ -402,7 +401,7 @@ async fn redis_memory_cap_refuses_instead_of_evicting() {
     let (first, _) = store
         .put(
             Bytes::from(vec![1; 2_000_000]),
-            Format::Png,
+            "png",
             RETENTION,
             Client::ANONYMOUS,
         )
@@ -411,7 +410,7 @@ async fn redis_memory_cap_refuses_instead_of_evicting() {
     let refused = store
         .put(
             Bytes::from(vec![2; 2_000_000]),
-            Format::Png,
+            "png",
             RETENTION,
             Client::ANONYMOUS,
         )
@@ -430,7 +429,7 @@ async fn a_redis_outage_is_unavailable_and_recovers_without_a_restart() {
         store
             .put(
                 Bytes::from_static(b"x"),
-                Format::Png,
+                "png",
                 RETENTION,
                 Client::ANONYMOUS,
             )

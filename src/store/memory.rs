@@ -20,14 +20,13 @@ use super::{
     unix_now,
 };
 use crate::UserError;
-use crate::convert::Format;
 use crate::pool::Client;
 use crate::size::ByteSize;
 
 struct Entry {
     owner: Client,
     bytes: Bytes,
-    format: Format,
+    label: Box<str>,
     expires: Instant,
     expires_at: u64,
     stored: Instant,
@@ -181,7 +180,7 @@ impl Backend for MemoryStore {
     async fn put(
         &self,
         bytes: Bytes,
-        format: Format,
+        label: &str,
         expires_in: Duration,
         owner: Client,
     ) -> Result<(FileId, u64), UserError> {
@@ -196,7 +195,7 @@ impl Backend for MemoryStore {
         let entry = Entry {
             owner,
             bytes,
-            format,
+            label: label.into(),
             expires,
             expires_at,
             stored: Instant::now(),
@@ -224,7 +223,7 @@ impl Backend for MemoryStore {
             if entry.expires > now {
                 return Ok(Lookup::Found(Held {
                     bytes: entry.bytes.clone(),
-                    format: entry.format,
+                    label: entry.label.clone(),
                     expires_at: entry.expires_at,
                     expires_in: entry.expires - now,
                 }));

@@ -19,7 +19,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 
 use crate::UserError;
-use crate::convert::Format;
 use crate::pool::Client;
 
 pub use memory::MemoryStore;
@@ -86,7 +85,9 @@ impl FromStr for FileId {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Held {
     pub bytes: Bytes,
-    pub format: Format,
+    /// What the caller said the bytes are, kept as given: the store reads
+    /// neither the bytes nor this.
+    pub label: Box<str>,
     /// Unix seconds after which the bytes are gone.
     pub expires_at: u64,
     /// How long from now until they are gone, to the store's own precision.
@@ -114,12 +115,13 @@ pub struct Stats {
 
 /// A place to hold bytes until they expire. `expires_in` is measured from
 /// now and never exceeds the store's retention. `owner` is who the bytes
-/// are held for: one owner may hold only a share of the store.
+/// are held for: one owner may hold only a share of the store. `label` is
+/// the caller's short name for what the bytes are, a line of text at most.
 pub trait Backend: Send + Sync {
     fn put(
         &self,
         bytes: Bytes,
-        format: Format,
+        label: &str,
         expires_in: Duration,
         owner: Client,
     ) -> impl Future<Output = Result<(FileId, u64), UserError>> + Send;
@@ -140,13 +142,13 @@ impl Store {
     pub async fn put(
         &self,
         bytes: Bytes,
-        format: Format,
+        label: &str,
         expires_in: Duration,
         owner: Client,
     ) -> Result<(FileId, u64), UserError> {
         match self {
-            Self::Memory(store) => store.put(bytes, format, expires_in, owner).await,
-            Self::Redis(store) => store.put(bytes, format, expires_in, owner).await,
+            Self::Memory(store) => store.put(bytes, label, expires_in, owner).await,
+            Self::Redis(store) => store.put(bytes, label, expires_in, owner).await,
         }
     }
 

@@ -22,7 +22,6 @@ use super::{
     Backend, FULL_RETRY_SECONDS, FileId, Held, Lookup, OUTAGE_RETRY_SECONDS, SHARE_DIVISOR, Stats,
     TOMBSTONE_TTL, unix_now,
 };
-use crate::convert::Format;
 use crate::pool::Client;
 use crate::{ByteSize, UserError};
 
@@ -207,7 +206,7 @@ impl Backend for RedisStore {
     async fn put(
         &self,
         bytes: Bytes,
-        format: Format,
+        label: &str,
         expires_in: Duration,
         owner: Client,
     ) -> Result<(FileId, u64), UserError> {
@@ -233,7 +232,7 @@ impl Backend for RedisStore {
         let lifetime = expires_in.min(self.retention).max(Duration::from_millis(1));
         let id = FileId::random();
         let millis = lifetime.as_millis() as u64;
-        let value = self.sealer.seal(id, format, &bytes);
+        let value = self.sealer.seal(id, label, &bytes);
         drop(bytes);
         let answer: Vec<String> = redis::Script::new(PUT)
             .key(self.key("file", id))
@@ -273,7 +272,7 @@ impl Backend for RedisStore {
             .await
             .map_err(unavailable)?;
         if let (Some(value), true) = (value, ttl > 0) {
-            let Some((format, bytes)) = self.sealer.open(id, value) else {
+            let Some((label, bytes)) = self.sealer.open(id, value) else {
                 tracing::warn!(
                     "a stored value did not open: sealed under another key (was the store key changed?) or altered"
                 );
@@ -282,7 +281,7 @@ impl Backend for RedisStore {
             let expires_at = unix_now() + (ttl as u64).div_ceil(1000);
             return Ok(Lookup::Found(Held {
                 bytes,
-                format,
+                label,
                 expires_at,
                 expires_in: Duration::from_millis(ttl as u64),
             }));

@@ -16,7 +16,6 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::FileId;
-use crate::convert::Format;
 
 /// The shortest operator secret accepted: 256 bits of text.
 pub const MIN_SECRET_BYTES: usize = 32;
@@ -52,9 +51,11 @@ impl Sealer {
         })
     }
 
-    /// `nonce ‖ ciphertext of (format name, newline, bytes) ‖ tag`.
-    pub fn seal(&self, id: FileId, format: Format, bytes: &[u8]) -> Vec<u8> {
-        let name = format.name().as_bytes();
+    /// `nonce ‖ ciphertext of (label, newline, bytes) ‖ tag`. The label is
+    /// one line: it ends at the first newline.
+    pub fn seal(&self, id: FileId, label: &str, bytes: &[u8]) -> Vec<u8> {
+        debug_assert!(!label.contains('\n'), "a label is one line");
+        let name = label.as_bytes();
         let mut value = Vec::with_capacity(NONCE_BYTES + name.len() + 1 + bytes.len() + TAG_BYTES);
         let mut nonce = [0u8; NONCE_BYTES];
         getrandom::fill(&mut nonce).expect("the OS random source works");
@@ -70,9 +71,9 @@ impl Sealer {
         value
     }
 
-    /// The format and bytes sealed for `id`, or `None` when the value was
+    /// The label and bytes sealed for `id`, or `None` when the value was
     /// sealed under another key, for another id, or altered.
-    pub fn open(&self, id: FileId, mut value: Vec<u8>) -> Option<(Format, Bytes)> {
+    pub fn open(&self, id: FileId, mut value: Vec<u8>) -> Option<(Box<str>, Bytes)> {
         if value.len() < NONCE_BYTES + TAG_BYTES {
             return None;
         }
@@ -83,9 +84,9 @@ impl Sealer {
             .decrypt_in_place_detached(XNonce::from_slice(nonce), &id.0, sealed, &tag)
             .ok()?;
         let split = sealed.iter().position(|b| *b == b'\n')?;
-        let format = std::str::from_utf8(&sealed[..split]).ok()?.parse().ok()?;
+        let label = std::str::from_utf8(&sealed[..split]).ok()?.into();
         value.truncate(tag_at);
-        Some((format, Bytes::from(value).slice(NONCE_BYTES + split + 1..)))
+        Some((label, Bytes::from(value).slice(NONCE_BYTES + split + 1..)))
     }
 
     /// A keyed name for `label` and `data`: stable for this secret, telling
@@ -115,11 +116,11 @@ mod tests {
         let sealer = Sealer::from_secret(SECRET).unwrap();
         let id = FileId::random();
         let image = b"\x89PNG\r\n\x1a\n the picture".to_vec();
-        let sealed = sealer.seal(id, Format::Png, &image);
+        let sealed = sealer.seal(id, "png", &image);
         assert!(!sealed.windows(4).any(|w| w == b"\x89PNG"));
         assert!(!sealed.windows(3).any(|w| w == b"png"));
-        let (format, bytes) = sealer.open(id, sealed.clone()).unwrap();
-        assert_eq!((format, &bytes[..]), (Format::Png, &image[..]));
+        let (label, bytes) = sealer.open(id, sealed.clone()).unwrap();
+        assert_eq!((&*label, &bytes[..]), ("png", &image[..]));
 
         assert!(sealer.open(FileId::random(), sealed.clone()).is_none());
         let other = Sealer::from_secret(&[b'x'; 32]).unwrap();
@@ -135,8 +136,8 @@ mod tests {
         let sealer = Sealer::from_secret(SECRET).unwrap();
         let id = FileId::random();
         assert_ne!(
-            sealer.seal(id, Format::Jpeg, b"same"),
-            sealer.seal(id, Format::Jpeg, b"same")
+            sealer.seal(id, "jpeg", b"same"),
+            sealer.seal(id, "jpeg", b"same")
         );
     }
 
