@@ -33,13 +33,8 @@ impl FakeDiscord {
     pub fn ping(&self) -> Value {
         let mut state = self.shared.lock();
         let id = state.next_id();
-        serde_json::json!({
-            "id": id.to_string(),
-            "application_id": super::APPLICATION_ID.to_string(),
-            "type": 1,
-            "token": format!("aW50ZXJhY3Rpb246cGluZw{id:x}"),
-            "version": 1,
-        })
+        let token = format!("aW50ZXJhY3Rpb246cGluZw{id:x}");
+        super::payloads::interaction(id, &token, 1, super::CHANNEL_ID, Value::Null, 0, None)
     }
 
     /// The application's public key as the developer portal shows it.
