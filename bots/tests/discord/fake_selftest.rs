@@ -1,33 +1,27 @@
 //! Checks the rules the loopback Discord fake enforces, so the adapter's
-//! tests can trust a pass: a real serenity client gets through the gateway
-//! (Hello, Identify, READY, Resume) and REST (registration, defer, edit
-//! with a file, follow-up); the gateway closes bad sessions with Discord's
-//! codes and filters by intents; registration refuses what Discord
-//! refuses; interaction answers keep to the 3-second window, one initial
-//! response, the token's 15 minutes and the upload limit; 429s carry the
-//! wait and bucket headers; the CDN wants its signature. Payload shapes
-//! need no check here: the fake builds them through serenity's models.
+//! tests can trust a pass: the gateway answers Identify with a READY
+//! serenity reads, acknowledges heartbeats, resumes a known session, closes
+//! bad ones with Discord's codes and filters by intents; registration
+//! refuses what Discord refuses; interaction answers keep to the 3-second
+//! window, one initial response, the token's 15 minutes and the upload
+//! limit; 429s carry the wait and bucket headers; the CDN wants its signature. Payload shapes
+//! need no check here: the fake builds them through serenity's models, and
+//! every adapter test runs serenity's own gateway client against it.
 
 use crate::discord_fake;
 use crate::png;
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use discord_fake::payloads::{attachment_option, string_option};
+use discord_fake::payloads::string_option;
 use discord_fake::{
     APPLICATION_ID, CHANNEL_ID, FailWith, FakeDiscord, TOKEN, TOKEN_LIFETIME, UPLOAD_LIMIT, intents,
 };
 use futures_util::{SinkExt, StreamExt};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
-use serenity::all::{
-    Command, CommandOptionType, CommandType, Context, CreateAttachment, CreateCommand,
-    CreateCommandOption, CreateInteractionResponseFollowup, EditInteractionResponse, EventHandler,
-    GatewayIntents, Interaction, Message,
-};
+use serenity::all::Message;
 use serenity::model::event::GatewayEvent;
-use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message as Frame;
 
 type Ws =
@@ -68,11 +62,6 @@ fn callback(interaction: &Value) -> String {
     )
 }
 
-async fn connect(fake: &FakeDiscord) -> Ws {
-    let url = format!("{}/gateway?v=10", fake.api_url().replace("http", "ws"));
-    tokio_tungstenite::connect_async(url).await.unwrap().0
-}
-
 /// The next text frame, or the close code as `Err` (`0`: closed bare).
 async fn next(ws: &mut Ws) -> Result<Value, u16> {
     loop {
@@ -88,10 +77,6 @@ async fn next(ws: &mut Ws) -> Result<Value, u16> {
     }
 }
 
-async fn send(ws: &mut Ws, frame: Value) {
-    ws.send(Frame::Text(frame.to_string())).await.unwrap();
-}
-
 /// An Identify as serenity 0.12.5 writes it.
 fn identify(token: &str, intents: u64, shard: Value) -> Value {
     json!({"op": 2, "d": {
@@ -100,157 +85,110 @@ fn identify(token: &str, intents: u64, shard: Value) -> Value {
     }})
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_gateway_speaks_as_discord_to_serenity() {
-    let fake = FakeDiscord::start().await;
-    let mut ws = connect(&fake).await;
+/// Connects, reads Hello, sends `frame`; the connection and its answer.
+async fn opened_with(fake: &FakeDiscord, frame: Value) -> (Ws, Result<Value, u16>) {
+    let url = format!("{}/gateway?v=10", fake.api_url().replace("http", "ws"));
+    let mut ws = tokio_tungstenite::connect_async(url).await.unwrap().0;
     assert_eq!(next(&mut ws).await.unwrap()["op"], 10, "Hello first");
-    send(&mut ws, identify("Bot wrong", 0, json!([0, 1]))).await;
-    assert_eq!(next(&mut ws).await, Err(4004), "a bad token is refused");
+    ws.send(Frame::Text(frame.to_string())).await.unwrap();
+    let answer = next(&mut ws).await;
+    (ws, answer)
+}
 
-    let mut ws = connect(&fake).await;
-    next(&mut ws).await.unwrap();
-    send(&mut ws, identify(&format!("Bot {TOKEN}"), 0, json!([1, 1]))).await;
-    assert_eq!(
-        next(&mut ws).await,
-        Err(4010),
-        "shard index must be below the total"
-    );
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gateway_closes_bad_sessions_and_filters_by_intents() {
+    let fake = FakeDiscord::start().await;
+    let (_, answer) = opened_with(&fake, identify("Bot wrong", 0, json!([0, 1]))).await;
+    assert_eq!(answer, Err(4004), "a bad token is refused");
     fake.require_shards(2);
-    let mut ws = connect(&fake).await;
-    next(&mut ws).await.unwrap();
-    send(&mut ws, identify(&format!("Bot {TOKEN}"), 0, json!([0, 1]))).await;
-    assert_eq!(next(&mut ws).await, Err(4011), "sharding required");
+    let token = format!("Bot {TOKEN}");
+    let (_, answer) = opened_with(&fake, identify(&token, 0, json!([0, 1]))).await;
+    assert_eq!(answer, Err(4011), "sharding required");
 
-    let mut ws = connect(&fake).await;
-    next(&mut ws).await.unwrap();
     let guild_messages = intents::GUILD_MESSAGES | intents::GUILDS;
-    send(
-        &mut ws,
-        identify(&format!("Bot {TOKEN}"), guild_messages, json!([1, 2])),
-    )
-    .await;
-    let ready = next(&mut ws).await.unwrap();
+    let (mut ws, ready) = opened_with(&fake, identify(&token, guild_messages, json!([1, 2]))).await;
+    let ready = ready.unwrap();
     let Ok(GatewayEvent::Dispatch(1, _)) = serde_json::from_value(ready.clone()) else {
         panic!("serenity cannot read READY: {ready}");
     };
-    assert_eq!(fake.identified_shards(), vec![[1, 2]]);
-    send(&mut ws, json!({"op": 1, "d": 1})).await;
+    ws.send(Frame::Text(json!({"op": 1, "d": 1}).to_string()))
+        .await
+        .unwrap();
     assert_eq!(
         next(&mut ws).await.unwrap()["op"],
         11,
         "heartbeats are acknowledged"
     );
-
     let image = fake.add_attachment(&png(8, 8), "a.png", "image/png");
-    fake.dispatch(
-        "MESSAGE_CREATE",
-        fake.message_create(CHANNEL_ID, vec![image], "hi"),
-    );
+    let posted = fake.message_create(CHANNEL_ID, vec![image], "hi");
+    fake.dispatch("MESSAGE_CREATE", posted);
     let message = next(&mut ws).await.unwrap();
+    assert_eq!(message["s"], 2, "{message}");
+    let bare = (&message["d"]["content"], &message["d"]["attachments"]);
     assert_eq!(
-        (message["t"].as_str(), message["s"].as_u64()),
-        (Some("MESSAGE_CREATE"), Some(2))
-    );
-    assert_eq!(
-        (
-            message["d"]["content"].as_str(),
-            message["d"]["attachments"].as_array().map(Vec::len)
-        ),
-        (Some(""), Some(0)),
+        bare,
+        (&json!(""), &json!([])),
         "without MESSAGE_CONTENT a guild message comes bare"
     );
-    send(&mut ws, identify(&format!("Bot {TOKEN}"), 0, json!([1, 2]))).await;
-    assert_eq!(next(&mut ws).await, Err(4005), "one Identify per session");
 
-    let session = ready["d"]["session_id"].clone();
-    let mut ws = connect(&fake).await;
-    next(&mut ws).await.unwrap();
-    send(
-        &mut ws,
-        json!({"op": 6, "d": {"token": TOKEN, "session_id": "other", "seq": 2}}),
-    )
-    .await;
-    assert_eq!(
-        next(&mut ws).await.unwrap()["op"],
-        9,
-        "an unknown session is invalid"
-    );
-    send(
-        &mut ws,
-        json!({"op": 6, "d": {"token": TOKEN, "session_id": session, "seq": 2}}),
-    )
-    .await;
-    assert_eq!(next(&mut ws).await.unwrap()["t"], "RESUMED");
+    fake.drop_gateway(4000);
+    let session = &ready["d"]["session_id"];
+    let resume = |session| json!({"op": 6, "d": {"token": token, "session_id": session, "seq": 2}});
+    let (_, answer) = opened_with(&fake, resume(json!("other"))).await;
+    assert_eq!(answer.unwrap()["op"], 9, "an unknown session cannot resume");
+    let (_, answer) = opened_with(&fake, resume(session.clone())).await;
+    assert_eq!(answer.unwrap()["t"], "RESUMED");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registration_refuses_what_discord_refuses() {
     let fake = FakeDiscord::start().await;
-    let option = |name: &str, kind: u64, description: &str| json!({"name": name, "type": kind, "description": description});
+    let option = json!({"name": "image", "type": 11, "description": "x", "choices": []});
+    let with = |path: &str, value: Value| {
+        let mut command = json!({"name": "c", "description": "x", "options": [option]});
+        *command.pointer_mut(path).unwrap() = value;
+        command
+    };
     let refused = [
         (
-            json!({"name": "Convert", "description": "x"}),
+            with("/name", json!("Convert")),
             "APPLICATION_COMMAND_INVALID_NAME",
         ),
+        (with("/description", json!("")), "BASE_TYPE_BAD_LENGTH"),
         (
-            json!({"name": "convert", "description": ""}),
+            with("/description", json!("x".repeat(101))),
+            "BASE_TYPE_BAD_LENGTH",
+        ),
+        (with("/options/0/type", json!(12)), "BASE_TYPE_CHOICES"),
+        (
+            with("/options/0/description", json!("")),
             "BASE_TYPE_BAD_LENGTH",
         ),
         (
-            json!({"name": "convert", "description": "x".repeat(101)}),
-            "BASE_TYPE_BAD_LENGTH",
+            with("/options/0/choices", json!([{"name": "a", "value": "a"}])),
+            "CHOICES_INVALID_TYPE",
+        ),
+        (
+            with(
+                "/options",
+                json!([{"name": "a", "type": 3, "description": "x"}, {"name": "b", "type": 3, "description": "x", "required": true}]),
+            ),
+            "REQUIRED_INVALID_ORDER",
         ),
         (
             json!({"name": "Convert image", "type": 3, "description": "x"}),
-            "APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION",
-        ),
-        (
-            json!({"name": "c", "description": "x", "options": [option("image", 12, "x")]}),
-            "BASE_TYPE_CHOICES",
-        ),
-        (
-            json!({"name": "c", "description": "x", "options": [option("image", 11, "")]}),
-            "BASE_TYPE_BAD_LENGTH",
-        ),
-        (
-            json!({"name": "c", "description": "x", "options": [option("a", 3, "x"), {"name": "b", "type": 11, "description": "x", "required": true}]}),
-            "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID_ORDER",
-        ),
-        (
-            json!({"name": "c", "description": "x", "options": [{"name": "f", "type": 11, "description": "x", "choices": [{"name": "a", "value": "a"}]}]}),
-            "APPLICATION_COMMAND_OPTION_CHOICES_INVALID_TYPE",
+            "CONTEXT_MENU_DESCRIPTION",
         ),
     ];
+    let path = format!("/applications/{APPLICATION_ID}/commands");
     for (command, code) in refused {
-        let (status, error) = call(
-            &fake,
-            "PUT",
-            &format!("/applications/{APPLICATION_ID}/commands"),
-            Some(json!([command])),
-        )
-        .await;
+        let (status, error) = call(&fake, "PUT", &path, Some(json!([command]))).await;
         assert_eq!((status, &error["code"]), (400, &json!(50035)), "{command}");
         assert!(
             error["errors"].to_string().contains(code),
             "{command}: {error}"
         );
     }
-    let twice = json!([{"name": "c", "description": "x"}, {"name": "c", "description": "y"}]);
-    let (status, error) = call(
-        &fake,
-        "PUT",
-        &format!("/applications/{APPLICATION_ID}/commands"),
-        Some(twice),
-    )
-    .await;
-    assert_eq!(status, 400);
-    assert!(
-        error
-            .to_string()
-            .contains("APPLICATION_COMMANDS_DUPLICATE_NAME"),
-        "{error}"
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -406,146 +344,5 @@ async fn rate_limits_replies_and_the_cdn_answer_as_discord() {
     assert_eq!(
         get(signed.to_string()).await.bytes().await.unwrap(),
         png(4, 4)
-    );
-}
-
-/// Commands built the way an adapter builds them, serialized by serenity.
-fn serenity_builders() -> Vec<CreateCommand> {
-    let format = CreateCommandOption::new(CommandOptionType::String, "format", "Format")
-        .required(true)
-        .add_string_choice("WEBP", "webp");
-    vec![
-        CreateCommand::new("convert")
-            .description("Convert an image")
-            .add_option(
-                CreateCommandOption::new(CommandOptionType::Attachment, "image", "The image")
-                    .required(true),
-            )
-            .add_option(format),
-        CreateCommand::new("Convert image").kind(CommandType::Message),
-    ]
-}
-
-/// What the serenity client saw and got back.
-#[derive(Debug)]
-enum Seen {
-    Ready,
-    Registered(Result<Vec<Command>, String>),
-    Edited(Result<Message, String>),
-    FollowedUp(Result<Message, String>),
-    Resumed,
-}
-
-struct Recorder(mpsc::UnboundedSender<Seen>);
-
-#[serenity::async_trait]
-impl EventHandler for Recorder {
-    async fn ready(&self, ctx: Context, _: serenity::all::Ready) {
-        let _ = self.0.send(Seen::Ready);
-        let registered = Command::set_global_commands(&ctx.http, serenity_builders()).await;
-        let _ = self
-            .0
-            .send(Seen::Registered(registered.map_err(|e| e.to_string())));
-    }
-
-    async fn resume(&self, _: Context, _: serenity::all::ResumedEvent) {
-        let _ = self.0.send(Seen::Resumed);
-    }
-
-    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
-        let Some(command) = interaction.command() else {
-            return;
-        };
-        command.defer(&ctx.http).await.expect("defer");
-        let attachment = command.data.resolved.attachments.values().next().cloned();
-        let bytes = attachment
-            .expect("resolved")
-            .download()
-            .await
-            .expect("download");
-        let edit = EditInteractionResponse::new()
-            .content("converted")
-            .new_attachment(CreateAttachment::bytes(bytes, "pixdrop-0badf00d.png"));
-        let edited = command.edit_response(&ctx.http, edit).await;
-        let _ = self.0.send(Seen::Edited(edited.map_err(|e| e.to_string())));
-        let follow = CreateInteractionResponseFollowup::new()
-            .content("also")
-            .ephemeral(true);
-        let followed = command.create_followup(&ctx.http, follow).await;
-        let _ = self
-            .0
-            .send(Seen::FollowedUp(followed.map_err(|e| e.to_string())));
-    }
-}
-
-async fn next_seen(saw: &mut mpsc::UnboundedReceiver<Seen>) -> Seen {
-    let seen = tokio::time::timeout(Duration::from_secs(10), saw.recv()).await;
-    seen.expect("serenity reported within 10 s")
-        .expect("open channel")
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_real_serenity_client_works_against_the_fake() {
-    let fake = FakeDiscord::start().await;
-    let http = serenity::http::HttpBuilder::new(TOKEN)
-        .proxy(fake.api_url())
-        .ratelimiter_disabled(true)
-        .build();
-    let (seen, mut saw) = mpsc::unbounded_channel();
-    let intents = GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES;
-    let mut bot = serenity::client::ClientBuilder::new_with_http(http, intents)
-        .event_handler(Recorder(seen))
-        .await
-        .expect("serenity client");
-    let shards = Arc::clone(&bot.shard_manager);
-    let running = tokio::spawn(async move { bot.start_autosharded().await });
-
-    let identified = fake.wait_until_ready(Duration::from_secs(10)).await;
-    assert_eq!(identified["token"], json!(format!("Bot {TOKEN}")));
-    assert!(matches!(next_seen(&mut saw).await, Seen::Ready));
-    match next_seen(&mut saw).await {
-        Seen::Registered(Ok(commands)) => {
-            let kinds: Vec<_> = commands.into_iter().map(|c| (c.name, c.kind)).collect();
-            let wanted = [
-                ("convert", CommandType::ChatInput),
-                ("Convert image", CommandType::Message),
-            ];
-            assert_eq!(kinds, wanted.map(|(n, k)| (n.to_string(), k)));
-        }
-        other => panic!("set_global_commands failed: {other:?}\n{}", fake.dump()),
-    }
-
-    let bytes = png(24, 24);
-    let image = fake.add_attachment(&bytes, "in.png", "image/png");
-    let options = vec![attachment_option("image", &image)];
-    let slash = fake.slash_command("convert", options, vec![image], UPLOAD_LIMIT);
-    fake.interact(&slash);
-    match next_seen(&mut saw).await {
-        Seen::Edited(Ok(message)) => {
-            assert_eq!(message.attachments[0].filename, "pixdrop-0badf00d.png");
-            let url = &message.attachments[0].url;
-            assert_eq!(
-                reqwest::get(url).await.unwrap().bytes().await.unwrap(),
-                bytes
-            );
-        }
-        other => panic!("edit_response failed: {other:?}\n{}", fake.dump()),
-    }
-    match next_seen(&mut saw).await {
-        Seen::FollowedUp(Ok(message)) => assert!(message.flags.is_some_and(|f| f.bits() & 64 != 0)),
-        other => panic!("create_followup failed: {other:?}\n{}", fake.dump()),
-    }
-
-    fake.drop_gateway(4000);
-    assert!(
-        matches!(next_seen(&mut saw).await, Seen::Resumed),
-        "{}",
-        fake.dump()
-    );
-    shards.shutdown_all().await;
-    let stopped = tokio::time::timeout(Duration::from_secs(10), running).await;
-    assert!(
-        matches!(stopped, Ok(Ok(Ok(())))),
-        "serenity stopped: {stopped:?}"
     );
 }

@@ -264,14 +264,7 @@ fn cdn(state: &State, method: &Method, path: &str, query: &str) -> Reply {
         .get(key)
         .filter(|f| signed(&f.query) == signed(query));
     let (true, Some(file)) = (method == Method::GET, file) else {
-        return Reply {
-            status: 404,
-            payload: Payload::Bytes(
-                b"This content is no longer available.".to_vec(),
-                "text/plain".into(),
-            ),
-            headers: Vec::new(),
-        };
+        return Reply::error(404, 0, "404: Not Found");
     };
     let (bytes, content_type) = (file.bytes.clone(), file.content_type.clone());
     let payload = match state.stalls.get(key) {
