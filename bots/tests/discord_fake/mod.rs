@@ -68,12 +68,6 @@ pub enum FailWith {
     /// 429 with Discord's rate-limit body and `retry-after` /
     /// `x-ratelimit-*` headers.
     RateLimited { retry_after_secs: f64 },
-    /// Any status with a Discord error body `{"message", "code"}`.
-    Status {
-        status: u16,
-        code: u32,
-        message: String,
-    },
 }
 
 /// What the fake knows about one interaction it built.

@@ -256,11 +256,6 @@ pub fn string_option(name: &str, value: &str) -> Value {
     json!({"name": name, "type": 3, "value": value})
 }
 
-/// An `integer` (type 4) slash command option.
-pub fn integer_option(name: &str, value: i64) -> Value {
-    json!({"name": name, "type": 4, "value": value})
-}
-
 /// An `attachment` (type 11) option naming `attachment` (an object from
 /// `FakeDiscord::add_attachment`) by its id.
 pub fn attachment_option(name: &str, attachment: &Value) -> Value {

@@ -170,11 +170,6 @@ pub fn answer(
     if let Some(index) = injected {
         return match state.failures.remove(index).expect("queued failure").2 {
             FailWith::RateLimited { retry_after_secs } => Reply::rate_limited(retry_after_secs),
-            FailWith::Status {
-                status,
-                code,
-                message,
-            } => Reply::error(status, code, &message),
         };
     }
     if is_cdn(path) {
@@ -427,11 +422,7 @@ fn edit_message(state: &mut State, message: &mut Value, body: &Value, files: &Fi
         .collect();
     attachments.extend(uploaded);
     message["attachments"] = json!(attachments);
-    let mut flags = message["flags"].as_u64().unwrap_or(0) & !LOADING;
-    if let Some(requested) = body["flags"].as_u64() {
-        flags = (flags & !SUPPRESS_EMBEDS) | (requested & SUPPRESS_EMBEDS);
-    }
-    message["flags"] = json!(flags);
+    message["flags"] = json!(message["flags"].as_u64().unwrap_or(0) & !LOADING);
     message["edited_timestamp"] = payloads::timestamp();
     *message = payloads::model::<serenity::all::Message>(message.clone());
     if let Some(id) = parse_id(&message["id"]) {
@@ -446,16 +437,10 @@ fn stamped(
     flags: u64,
     original: Option<u64>,
 ) -> Map<String, Value> {
-    let mut extra = Map::new();
-    extra.insert("type".into(), json!(kind));
-    extra.insert("flags".into(), json!(flags));
-    extra.insert("webhook_id".into(), json!(APPLICATION_ID.to_string()));
-    extra.insert("application_id".into(), json!(APPLICATION_ID.to_string()));
-    extra.insert(
-        "interaction_metadata".into(),
-        payloads::interaction_metadata(interaction, original),
-    );
-    extra
+    let app = APPLICATION_ID.to_string();
+    let metadata = payloads::interaction_metadata(interaction, original);
+    let stamp = json!({"type": kind, "flags": flags, "webhook_id": app, "application_id": app, "interaction_metadata": metadata});
+    stamp.as_object().cloned().expect("an object")
 }
 
 pub fn callback(state: &mut State, id: &str, token: &str, body: &Value, files: &Files) -> Reply {
