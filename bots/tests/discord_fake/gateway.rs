@@ -185,7 +185,10 @@ where
     };
     shared.bump();
     if query.split('&').any(|pair| pair == "v=10") {
-        let hello = json!({"op": 10, "s": null, "t": null, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}});
+        let hello = json!({
+            "op": 10, "s": null, "t": null,
+            "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS},
+        });
         let _ = out.send(Out::Text(hello.to_string()));
     } else {
         let _ = out.send(Out::Close(4012, "Invalid API version"));

@@ -9,7 +9,7 @@ use ed25519_dalek::{Signer, SigningKey};
 use serde_json::Value;
 use tokio::time::Instant;
 
-use super::{FakeDiscord, rest};
+use super::{FakeDiscord, answers};
 
 const SEED: [u8; 32] = [0x5a; 32];
 
@@ -66,7 +66,7 @@ impl FakeDiscord {
             interaction["token"].as_str(),
         ) {
             (200, Some(id), Some(token)) if interaction["type"].as_u64() != Some(1) => {
-                let reply = rest::callback(&mut self.shared.lock(), id, token, &answer, &[]);
+                let reply = answers::callback(&mut self.shared.lock(), id, token, &answer, &[]);
                 (reply.status >= 400).then(|| reply.body_json())
             }
             _ => None,
