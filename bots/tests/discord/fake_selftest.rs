@@ -81,7 +81,8 @@ async fn next(ws: &mut Ws) -> Result<Value, u16> {
 fn identify(token: &str, intents: u64, shard: Value) -> Value {
     json!({"op": 2, "d": {
         "compress": true, "token": token, "large_threshold": 250, "shard": shard,
-        "intents": intents, "properties": {"browser": "serenity", "device": "serenity", "os": "linux"},
+        "intents": intents,
+        "properties": {"browser": "serenity", "device": "serenity", "os": "linux"},
     }})
 }
 
@@ -171,7 +172,10 @@ async fn registration_refuses_what_discord_refuses() {
         (
             with(
                 "/options",
-                json!([{"name": "a", "type": 3, "description": "x"}, {"name": "b", "type": 3, "description": "x", "required": true}]),
+                json!([
+                    {"name": "a", "type": 3, "description": "x"},
+                    {"name": "b", "type": 3, "description": "x", "required": true},
+                ]),
             ),
             "REQUIRED_INVALID_ORDER",
         ),

@@ -29,13 +29,12 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::{Request, State as AxumState};
 use axum::response::Response;
-use serde_json::Value;
+use serde_json::{Value, json};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 pub use body::Call;
-pub use tester::as_admin;
 
 /// The bot token the fake accepts (REST `Authorization: Bot …`, Identify).
 pub const TOKEN: &str = "MTE4NzY1NDMyMTA5ODc2NTQzMg.GpXd7k.fake-pixdrop-token_0123456789abcdefABCD";
@@ -365,6 +364,14 @@ impl FakeDiscord {
             fail,
         ));
     }
+}
+
+/// Gives the invoking member of an interaction body administrator rights
+/// (every permission bit, as Discord reports them for admins).
+pub fn as_admin(interaction: &mut Value) {
+    let all = payloads::perms::ALL.to_string();
+    interaction["member"]["permissions"] = json!(all);
+    interaction["channel"]["permissions"] = json!(all);
 }
 
 async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> Response {

@@ -100,14 +100,6 @@ impl State {
     }
 }
 
-/// Gives the invoking member of an interaction body administrator rights
-/// (every permission bit, as Discord reports them for admins).
-pub fn as_admin(interaction: &mut Value) {
-    let all = payloads::perms::ALL.to_string();
-    interaction["member"]["permissions"] = json!(all);
-    interaction["channel"]["permissions"] = json!(all);
-}
-
 impl FakeDiscord {
     /// Puts `bytes` on the CDN and returns the Attachment object Discord
     /// would send for it (url and proxy_url pointing here, signed).
