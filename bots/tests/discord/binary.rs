@@ -203,7 +203,12 @@ async fn the_binary_identifies_as_exactly_the_shards_it_was_given() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // A later interaction this process answers shows it went past READY
+    // (where shard 0 would register) and identified nothing more.
+    let privacy = fake.slash_command("privacy", vec![], vec![], discord_fake::UPLOAD_LIMIT);
+    fake.interact(&privacy);
+    let answered = |calls: &[Call]| calls.iter().any(|c| c.is("POST", "/callback") && c.ok());
+    fake.wait_for(answered, Duration::from_secs(10)).await;
     let mut shards = fake.identified_shards();
     shards.sort_unstable();
     assert_eq!(shards, vec![[2, 4], [3, 4]], "{}", fake.dump());

@@ -40,8 +40,6 @@ use tokio::task::JoinHandle;
 
 /// How long the bot gets to answer anything.
 const REPLY: Duration = Duration::from_secs(10);
-/// How long "no answer" is watched for.
-const SILENCE: Duration = Duration::from_secs(1);
 
 fn core() -> Core {
     let retention = Duration::from_secs(60);
@@ -676,17 +674,46 @@ async fn admin_auto_converts_drops_in_that_channel_only() {
         "MESSAGE_CREATE",
         fake.message_create(OTHER_CHANNEL_ID, vec![elsewhere], ""),
     );
-    tokio::time::sleep(SILENCE).await;
-    let later: Vec<String> = fake.calls()[before..]
+    only_a_later_mention_is_answered(fake, OTHER_CHANNEL_ID, before).await;
+    bot.stop().await;
+}
+
+/// Silence shown by a later message: after something the bot must leave
+/// alone in `channel`, the tester mentions the bot there with an image and
+/// `webp` (as much work as a wrong answer would be); that must be
+/// answered, and be the only thing the bot did since call `before`.
+async fn only_a_later_mention_is_answered(fake: &FakeDiscord, channel: u64, before: usize) {
+    let image = fake.add_attachment(&png(20, 20), "later.png", "image/png");
+    let mut later = fake.message_create(channel, vec![image], "");
+    later["content"] = serde_json::json!(format!("<@{APPLICATION_ID}> webp"));
+    later["mentions"] = serde_json::json!([discord_fake::payloads::bot_user()]);
+    fake.add_message(&later);
+    fake.dispatch("MESSAGE_CREATE", later.clone());
+    let path = format!("/channels/{channel}/messages");
+    let answer = |c: &Call| c.is("POST", &path) && c.ok() && c.file().is_some_and(is_webp);
+    let calls = fake
+        .wait_for(|calls| calls[before..].iter().any(answer), REPLY)
+        .await;
+    let typing = format!("/channels/{channel}/typing");
+    let acted: Vec<String> = calls[before..]
         .iter()
-        .filter(|c| c.method != "GET")
+        .filter(|c| c.method != "GET" && !c.is("POST", &typing))
+        .filter(|c| c.json["message_reference"]["message_id"].as_str() != Some(id_of(&later)))
         .map(Call::summary)
         .collect();
     assert!(
-        later.is_empty(),
-        "the bot acted in another channel: {later:#?}"
+        acted.is_empty(),
+        "the bot acted before the later message: {acted:#?}"
     );
-    bot.stop().await;
+    let typed = calls[before..]
+        .iter()
+        .filter(|c| c.is("POST", &typing))
+        .count();
+    assert!(
+        typed <= 1,
+        "typing for more than the later message\n{}",
+        fake.dump()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

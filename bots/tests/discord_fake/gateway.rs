@@ -1,13 +1,10 @@
-//! The gateway websocket: Hello → Identify → READY, heartbeat ACKs,
-//! Resume, close codes for bad Identify payloads, and op 0 dispatches with
-//! increasing sequence numbers, filtered by the intents the bot identified
-//! with the way Discord filters them. Frames are plain JSON text.
-//!
-//! Each Identify's `shard` is checked as Discord checks it (two integers,
-//! the index below the total, and the total the test requires, if any) and
-//! recorded, so a test sees which shards a process ran. A process with
-//! several shards holds one connection each; dispatches go to the one that
-//! identified last.
+//! The gateway websocket as serenity speaks to it: Hello → Identify →
+//! READY, heartbeat ACKs, Resume, Discord's close codes for a bad token,
+//! shard or second Identify, and op 0 dispatches with increasing sequence
+//! numbers, filtered by the identified intents as Discord filters them.
+//! Frames are plain JSON text. A process with several shards holds one
+//! connection each; dispatches go to the one that identified last, and
+//! wait for a session when none is up.
 
 use std::sync::Arc;
 
@@ -22,11 +19,9 @@ use tokio::sync::mpsc;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role};
 
-use super::payloads::{self, now_ms};
-use super::{APPLICATION_ID, HEARTBEAT_INTERVAL_MS, Shared, TOKEN, fnv, intents};
+use super::{APPLICATION_ID, HEARTBEAT_INTERVAL_MS, Shared, TOKEN, fnv, intents, payloads};
 
 enum Out {
     Text(String),
@@ -37,28 +32,22 @@ enum Out {
 #[derive(Default)]
 pub struct Gateway {
     pub connections: u64,
-    pub heartbeats: u64,
     /// The last Identify's `d`.
     pub identify: Option<Value>,
     /// The `[index, total]` of every Identify answered with READY, in order.
     pub shards: Vec<[u64; 2]>,
     /// The shard count a bot must identify with, when the test set one.
     pub total_shards: Option<u64>,
-    /// Every dispatch as sent (`None`: dropped for lack of intents).
-    pub sent: Vec<(String, Option<Value>)>,
-    /// Query strings of websocket connections (`v=10` …).
-    pub queries: Vec<String>,
-    /// Close codes the fake sent, with the reason.
-    pub closes: Vec<(u16, String)>,
+    /// What happened, one line each, for failure messages.
+    log: Vec<String>,
     /// The websocket URL, which is also the `resume_gateway_url`.
-    pub url: String,
+    url: String,
     session_id: Option<String>,
     seq: u64,
     /// The identified connection and its outbox.
     live: Option<(u64, mpsc::UnboundedSender<Out>)>,
     /// Dispatches waiting for a session.
     backlog: Vec<(String, Value)>,
-    ready: bool,
 }
 
 impl Gateway {
@@ -70,80 +59,49 @@ impl Gateway {
     }
 
     pub fn ready_identify(&self) -> Option<Value> {
-        if self.ready {
-            self.identify.clone()
-        } else {
-            None
-        }
+        self.live.as_ref().and(self.identify.clone())
     }
 
     pub fn describe(&self) -> String {
-        let mut out = format!(
-            "  gateway: {} connection(s), {} heartbeat(s), ready: {}, intents: {}\n",
-            self.connections,
-            self.heartbeats,
-            self.ready,
-            self.identify
-                .as_ref()
-                .map(|i| i["intents"].to_string())
-                .unwrap_or_else(|| "none".into())
-        );
-        for (event, data) in &self.sent {
-            match data {
-                Some(data) => {
-                    let mut text = data.to_string();
-                    if text.len() > 200 {
-                        let mut cut = 200;
-                        while !text.is_char_boundary(cut) {
-                            cut -= 1;
-                        }
-                        text.truncate(cut);
-                        text.push('…');
-                    }
-                    out.push_str(&format!("  dispatched {event}: {text}\n"));
-                }
-                None => out.push_str(&format!("  dropped {event} (intents)\n")),
-            }
-        }
-        for (code, reason) in &self.closes {
-            out.push_str(&format!("  closed {code}: {reason}\n"));
+        let mut out = format!("  gateway: {} connection(s)\n", self.connections);
+        for line in &self.log {
+            out.push_str(&format!("  {line}\n"));
         }
         out
     }
 
     fn intents(&self) -> u64 {
-        self.identify
-            .as_ref()
-            .and_then(|i| {
-                i["intents"]
-                    .as_u64()
-                    .or_else(|| i["intents"].as_str()?.parse().ok())
-            })
-            .unwrap_or(0)
+        let intents = self.identify.as_ref().map(|i| &i["intents"]);
+        intents.and_then(Value::as_u64).unwrap_or(0)
     }
 
     pub fn dispatch(&mut self, event: &str, data: Value) {
-        if self.ready && self.live.is_some() {
-            self.send_dispatch(event, data);
-        } else {
-            self.backlog.push((event.to_string(), data));
+        match &self.live {
+            Some(_) => self.send_dispatch(event, data),
+            None => self.backlog.push((event.to_string(), data)),
         }
     }
 
     fn send_dispatch(&mut self, event: &str, data: Value) {
         let Some(data) = filter(event, data, self.intents()) else {
-            self.sent.push((event.to_string(), None));
+            self.log.push(format!("dropped {event} (intents)"));
             return;
         };
         self.seq += 1;
+        let line: String = format!("dispatched {event}: {data}")
+            .chars()
+            .take(200)
+            .collect();
+        self.log.push(line);
         let frame = json!({"op": 0, "t": event, "s": self.seq, "d": data});
         if let Some((_, out)) = &self.live {
             let _ = out.send(Out::Text(frame.to_string()));
         }
-        self.sent.push((event.to_string(), Some(data)));
     }
 
-    fn flush(&mut self) {
+    /// Makes `connection` the live session and sends what waited for one.
+    fn go_live(&mut self, connection: u64, out: &mpsc::UnboundedSender<Out>) {
+        self.live = Some((connection, out.clone()));
         for (event, data) in std::mem::take(&mut self.backlog) {
             self.send_dispatch(&event, data);
         }
@@ -153,7 +111,6 @@ impl Gateway {
         if let Some((_, out)) = self.live.take() {
             let _ = out.send(Out::Close(code, "Disconnected by the test."));
         }
-        self.ready = false;
     }
 
     pub fn close_all(&mut self) {
@@ -164,30 +121,26 @@ impl Gateway {
 /// What Discord sends of `event` to a client with `intents`; `None` when
 /// the event is not sent at all.
 fn filter(event: &str, mut data: Value, intents: u64) -> Option<Value> {
-    if !matches!(event, "MESSAGE_CREATE" | "MESSAGE_UPDATE") {
+    if event != "MESSAGE_CREATE" {
         return Some(data);
     }
     let in_guild = data.get("guild_id").is_some_and(|g| !g.is_null());
-    let needed = if in_guild {
-        intents::GUILD_MESSAGES
-    } else {
-        intents::DIRECT_MESSAGES
+    let needed = match in_guild {
+        true => intents::GUILD_MESSAGES,
+        false => intents::DIRECT_MESSAGES,
     };
     if intents & needed == 0 {
         return None;
     }
-    let by_bot = data["author"]["id"] == json!(APPLICATION_ID.to_string());
-    let mentions_bot = data["mentions"].as_array().is_some_and(|m| {
-        m.iter()
-            .any(|u| u["id"] == json!(APPLICATION_ID.to_string()))
-    });
+    let bot = json!(APPLICATION_ID.to_string());
+    let by_bot = data["author"]["id"] == bot;
+    let mentions_bot = data["mentions"]
+        .as_array()
+        .is_some_and(|m| m.iter().any(|u| u["id"] == bot));
     if in_guild && intents & intents::MESSAGE_CONTENT == 0 && !by_bot && !mentions_bot {
         data["content"] = json!("");
-        data["embeds"] = json!([]);
-        data["attachments"] = json!([]);
-        data["components"] = json!([]);
-        if let Some(object) = data.as_object_mut() {
-            object.remove("poll");
+        for key in ["embeds", "attachments", "components"] {
+            data[key] = json!([]);
         }
     }
     Some(data)
@@ -195,17 +148,11 @@ fn filter(event: &str, mut data: Value, intents: u64) -> Option<Value> {
 
 /// Answers the websocket upgrade and runs the connection.
 pub fn upgrade(shared: Arc<Shared>, mut request: Request) -> Response {
-    let upgrade = request
-        .headers()
-        .get(header::UPGRADE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
     let key = request.headers().get(header::SEC_WEBSOCKET_KEY).cloned();
-    let (true, Some(key)) = (upgrade, key) else {
+    let Some(key) = key else {
         return (StatusCode::BAD_REQUEST, "Expected a websocket upgrade").into_response();
     };
     let query = request.uri().query().unwrap_or("").to_string();
-    let accept = derive_accept_key(key.as_bytes());
     let pending = hyper::upgrade::on(&mut request);
     tokio::spawn(async move {
         let Ok(upgraded) = pending.await else {
@@ -218,7 +165,10 @@ pub fn upgrade(shared: Arc<Shared>, mut request: Request) -> Response {
         .status(StatusCode::SWITCHING_PROTOCOLS)
         .header(header::CONNECTION, "upgrade")
         .header(header::UPGRADE, "websocket")
-        .header(header::SEC_WEBSOCKET_ACCEPT, accept)
+        .header(
+            header::SEC_WEBSOCKET_ACCEPT,
+            derive_accept_key(key.as_bytes()),
+        )
         .body(Body::empty())
         .expect("upgrade response")
 }
@@ -231,40 +181,29 @@ where
     let id = {
         let mut state = shared.lock();
         state.gateway.connections += 1;
-        state.gateway.queries.push(query.clone());
         state.gateway.connections
     };
     shared.bump();
-    let version_ok = query.split('&').any(|pair| pair == "v=10" || pair == "v=9");
-    if !version_ok {
-        let _ = out.send(Out::Close(4012, "Invalid API version"));
-    } else {
+    if query.split('&').any(|pair| pair == "v=10") {
         let hello = json!({
-            "op": 10,
-            "s": null,
-            "t": null,
-            "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS, "_trace": ["[\"gateway-prd-fake\",{\"micros\":0.0}]"]},
+            "op": 10, "s": null, "t": null,
+            "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS},
         });
         let _ = out.send(Out::Text(hello.to_string()));
+    } else {
+        let _ = out.send(Out::Close(4012, "Invalid API version"));
     }
     let mut identified = false;
     loop {
         tokio::select! {
-            incoming = ws.next() => {
-                let text = match incoming {
-                    Some(Ok(Message::Text(text))) => text,
-                    Some(Ok(Message::Binary(_))) => {
-                        let _ = out.send(Out::Close(4002, "Error while decoding payload."));
-                        continue;
-                    }
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
-                    Some(Ok(_)) => continue,
-                };
-                let mut state = shared.lock();
-                receive(&mut state.gateway, id, &out, &text, &mut identified);
-                drop(state);
-                shared.bump();
-            }
+            incoming = ws.next() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    receive(&mut shared.lock().gateway, id, &out, &text, &mut identified);
+                    shared.bump();
+                }
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => {}
+            },
             next = outbox.recv() => match next {
                 Some(Out::Text(text)) => {
                     if ws.send(Message::Text(text)).await.is_err() {
@@ -272,10 +211,9 @@ where
                     }
                 }
                 Some(Out::Close(code, reason)) => {
-                    shared.lock().gateway.closes.push((code, reason.to_string()));
-                    let frame = CloseFrame { code: CloseCode::from(code), reason: reason.into() };
+                    shared.lock().gateway.log.push(format!("closed {code}: {reason}"));
+                    let frame = CloseFrame { code: code.into(), reason: reason.into() };
                     let _ = ws.close(Some(frame)).await;
-                    shared.bump();
                     break;
                 }
                 None => break,
@@ -290,14 +228,13 @@ where
         .is_some_and(|(live, _)| *live == id)
     {
         state.gateway.live = None;
-        state.gateway.ready = false;
     }
     drop(state);
     shared.bump();
 }
 
 /// The Identify's `shard` as Discord reads it: absent means `[0, 1]`;
-/// otherwise exactly two integers, the index below the total.
+/// otherwise two integers, the index below the total.
 fn shard_of(identify: &Value) -> Option<[u64; 2]> {
     let Some(shard) = identify.get("shard").filter(|s| !s.is_null()) else {
         return Some([0, 1]);
@@ -306,7 +243,7 @@ fn shard_of(identify: &Value) -> Option<[u64; 2]> {
         return None;
     };
     let (index, total) = (index.as_u64()?, total.as_u64()?);
-    (total > 0 && index < total).then_some([index, total])
+    (index < total).then_some([index, total])
 }
 
 /// Handles one client frame.
@@ -317,91 +254,54 @@ fn receive(
     text: &str,
     identified: &mut bool,
 ) {
+    let close = |code, reason| drop(out.send(Out::Close(code, reason)));
     let Ok(frame) = serde_json::from_str::<Value>(text) else {
-        let _ = out.send(Out::Close(4002, "Error while decoding payload."));
-        return;
+        return close(4002, "Error while decoding payload.");
     };
-    let op = frame["op"].as_u64();
     let d = &frame["d"];
-    match op {
-        Some(1) => {
-            gateway.heartbeats += 1;
-            let ack = json!({"op": 11, "s": null, "t": null, "d": null});
-            let _ = out.send(Out::Text(ack.to_string()));
-        }
+    let token = d["token"].as_str().unwrap_or("");
+    let token_ok = token.strip_prefix("Bot ").unwrap_or(token) == TOKEN;
+    match frame["op"].as_u64() {
+        Some(1) => drop(out.send(Out::Text(json!({"op": 11}).to_string()))),
+        Some(2) if *identified => close(4005, "Already authenticated."),
+        Some(2 | 6) if !token_ok => close(4004, "Authentication failed."),
         Some(2) => {
-            if *identified {
-                let _ = out.send(Out::Close(4005, "Already authenticated."));
-                return;
-            }
-            let token = d["token"].as_str().unwrap_or("");
-            if token.strip_prefix("Bot ").unwrap_or(token) != TOKEN {
-                let _ = out.send(Out::Close(4004, "Authentication failed."));
-                return;
-            }
-            if !d["intents"].is_u64()
-                && d["intents"]
-                    .as_str()
-                    .and_then(|s| s.parse::<u64>().ok())
-                    .is_none()
-            {
-                let _ = out.send(Out::Close(4013, "Invalid intent(s)."));
-                return;
+            if !d["intents"].is_u64() {
+                return close(4013, "Invalid intent(s).");
             }
             let Some([index, total]) = shard_of(d) else {
-                let _ = out.send(Out::Close(4010, "Invalid shard."));
-                return;
+                return close(4010, "Invalid shard.");
             };
             if gateway.total_shards.is_some_and(|want| want != total) {
-                let _ = out.send(Out::Close(4011, "Sharding required."));
-                return;
+                return close(4011, "Sharding required.");
             }
-            let shard = json!([index, total]);
             *identified = true;
             gateway.identify = Some(d.clone());
             let session = format!(
-                "{:016x}{:016x}",
-                fnv(&format!("session{connection}")),
-                now_ms()
+                "{:016x}",
+                fnv(&format!("session{connection}{}", payloads::now_ms()))
             );
             gateway.session_id = Some(session.clone());
             gateway.seq = 1;
-            gateway.live = Some((connection, out.clone()));
-            let ready = payloads::ready(&session, &gateway.url, shard);
+            let ready = payloads::ready(&session, &gateway.url, [index, total]);
             let frame = json!({"op": 0, "t": "READY", "s": 1, "d": ready});
             let _ = out.send(Out::Text(frame.to_string()));
-            gateway.sent.push(("READY".into(), Some(ready)));
+            gateway
+                .log
+                .push(format!("READY for shard [{index}, {total}]"));
             gateway.shards.push([index, total]);
-            gateway.ready = true;
-            gateway.flush();
+            gateway.go_live(connection, out);
+        }
+        Some(6) if d["session_id"].as_str() != gateway.session_id.as_deref() => {
+            let _ = out.send(Out::Text(json!({"op": 9, "d": false}).to_string()));
         }
         Some(6) => {
-            let token = d["token"].as_str().unwrap_or("");
-            let same_session = d["session_id"].as_str() == gateway.session_id.as_deref();
-            if token.strip_prefix("Bot ").unwrap_or(token) != TOKEN {
-                let _ = out.send(Out::Close(4004, "Authentication failed."));
-                return;
-            }
-            if !same_session {
-                let invalid = json!({"op": 9, "s": null, "t": null, "d": false});
-                let _ = out.send(Out::Text(invalid.to_string()));
-                return;
-            }
             *identified = true;
-            gateway.live = Some((connection, out.clone()));
-            gateway.ready = true;
-            gateway.flush();
-            gateway.send_dispatch(
-                "RESUMED",
-                json!({"_trace": ["[\"gateway-prd-fake\",{\"micros\":0.0}]"]}),
-            );
+            gateway.go_live(connection, out);
+            gateway.send_dispatch("RESUMED", json!({}));
         }
         Some(3 | 4 | 8 | 31) if *identified => {}
-        Some(3 | 4 | 8 | 31) => {
-            let _ = out.send(Out::Close(4003, "Not authenticated."));
-        }
-        _ => {
-            let _ = out.send(Out::Close(4001, "Unknown opcode."));
-        }
+        Some(3 | 4 | 8 | 31) => close(4003, "Not authenticated."),
+        _ => close(4001, "Unknown opcode."),
     }
 }

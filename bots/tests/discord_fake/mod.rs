@@ -1,21 +1,25 @@
 //! A loopback Discord for the Discord adapter's tests: one axum server on
-//! 127.0.0.1:0 that is the REST API (`/api/v10/…`, answering the way
-//! discord.com does, errors and 429s included), the attachment CDN
-//! (signed `?ex=&is=&hm=` URLs) and the gateway websocket (Hello, Identify,
-//! READY, heartbeats, dispatches filtered by the identified intents). It
-//! records every request for assertions and builds interaction and message
-//! payloads as serenity 0.12.5 parses them. All state belongs to one
+//! 127.0.0.1:0 that is the REST API (`/api/v10/…`, with the rules Discord
+//! enforces and injected errors and 429s), the attachment CDN (signed
+//! `?ex=&is=&hm=` URLs) and the gateway websocket (Hello, Identify, READY,
+//! heartbeats, Resume, dispatches filtered by intents). It records every
+//! request for assertions. Every object it serves is built through
+//! serenity's own model types (`payloads`). All state belongs to one
 //! `FakeDiscord`; nothing is global and nothing leaves loopback.
 //!
 //! Use it from a test file with
 //! `#[path = "discord_fake/mod.rs"] mod discord_fake;`.
 #![allow(dead_code)]
 
+mod answers;
 mod body;
 mod gateway;
 mod outgoing;
 pub mod payloads;
+mod reply;
 mod rest;
+mod schema;
+mod tester;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -31,8 +35,6 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 pub use body::Call;
-
-use payloads::perms;
 
 /// The bot token the fake accepts (REST `Authorization: Bot …`, Identify).
 pub const TOKEN: &str = "MTE4NzY1NDMyMTA5ODc2NTQzMg.GpXd7k.fake-pixdrop-token_0123456789abcdefABCD";
@@ -51,6 +53,8 @@ pub const UPLOAD_LIMIT: u32 = 10 * 1024 * 1024;
 pub const HEARTBEAT_INTERVAL_MS: u64 = 41_250;
 /// An interaction must get its initial response this soon.
 pub const ACK_WINDOW: Duration = Duration::from_secs(3);
+/// An interaction token (edits, follow-ups) works this long.
+pub const TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 60);
 
 /// Gateway intent bits the fake enforces on dispatches.
 pub mod intents {
@@ -66,12 +70,6 @@ pub enum FailWith {
     /// 429 with Discord's rate-limit body and `retry-after` /
     /// `x-ratelimit-*` headers.
     RateLimited { retry_after_secs: f64 },
-    /// Any status with a Discord error body `{"message", "code"}`.
-    Status {
-        status: u16,
-        code: u32,
-        message: String,
-    },
 }
 
 /// What the fake knows about one interaction it built.
@@ -112,6 +110,7 @@ struct CdnFile {
     query: String,
 }
 
+#[derive(Default)]
 struct State {
     base: String,
     calls: Vec<Call>,
@@ -136,87 +135,16 @@ impl State {
         self.last_id
     }
 
+    /// The commands registered globally, or in `guild`.
+    fn commands_in(&mut self, guild: Option<u64>) -> &mut Vec<Value> {
+        match guild {
+            None => &mut self.commands,
+            Some(guild) => self.guild_commands.entry(guild).or_default(),
+        }
+    }
+
     fn ws_url(&self) -> String {
         format!("{}/gateway", self.base.replacen("http://", "ws://", 1))
-    }
-
-    /// Stores `bytes` on the CDN and describes them as Discord does.
-    fn attachment(
-        &mut self,
-        channel_id: u64,
-        bytes: &[u8],
-        file_name: &str,
-        content_type: Option<&str>,
-    ) -> Value {
-        let id = self.next_id();
-        let name = payloads::sanitize_file_name(file_name);
-        let content_type = content_type
-            .map(str::to_string)
-            .unwrap_or_else(|| payloads::content_type_for(&name).to_string());
-        let path = format!("/attachments/{channel_id}/{id}/{name}");
-        let issued = payloads::now_ms() / 1000;
-        let expires = issued + 24 * 3600;
-        let query = format!(
-            "ex={expires:08x}&is={issued:08x}&hm={:016x}{:016x}{:016x}{:016x}&",
-            fnv(&path),
-            fnv(&format!("{path}{expires}")),
-            fnv(&format!("{issued}{path}")),
-            fnv(&format!("{id}"))
-        );
-        let mut attachment = json!({
-            "id": id.to_string(),
-            "filename": name,
-            "size": bytes.len(),
-            "url": format!("{}{path}?{query}", self.base),
-            "proxy_url": format!("{}/media{path}?{query}", self.base),
-            "content_type": content_type,
-            "content_scan_version": 0,
-        });
-        if let Some((width, height)) = payloads::dimensions(bytes) {
-            attachment["width"] = json!(width);
-            attachment["height"] = json!(height);
-            attachment["placeholder"] = json!("3PcJDQJ3h4iPiHhwh4eIeHeAiIBJBQYA");
-            attachment["placeholder_version"] = json!(1);
-        }
-        self.cdn.insert(
-            path,
-            CdnFile {
-                bytes: bytes.to_vec(),
-                content_type,
-                query: query.trim_end_matches('&').to_string(),
-            },
-        );
-        attachment
-    }
-
-    fn register_interaction(&mut self, value: Value) -> Value {
-        let id = parse_id(&value["id"]).expect("interaction id");
-        let token = value["token"]
-            .as_str()
-            .expect("interaction token")
-            .to_string();
-        self.interactions.insert(
-            token,
-            Interaction {
-                id,
-                value: value.clone(),
-                created: Instant::now(),
-                dispatched: None,
-                acked: None,
-                original: None,
-            },
-        );
-        value
-    }
-
-    fn new_interaction(&mut self, kind: u8, data: Value, size_limit: u32) -> Value {
-        let id = self.next_id();
-        let token = format!(
-            "aW50ZXJhY3Rpb246{id:x}{:016x}{:016x}",
-            fnv(&format!("{id}token")),
-            fnv(&format!("token{}", self.calls.len()))
-        );
-        payloads::interaction(id, &token, kind, CHANNEL_ID, data, size_limit)
     }
 }
 
@@ -274,16 +202,8 @@ impl FakeDiscord {
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 base: format!("http://{addr}"),
-                calls: Vec::new(),
-                failures: VecDeque::new(),
-                last_id: 0,
-                commands: Vec::new(),
-                guild_commands: HashMap::new(),
-                interactions: HashMap::new(),
-                messages: HashMap::new(),
-                cdn: HashMap::new(),
-                stalls: HashMap::new(),
                 gateway: gateway::Gateway::new(format!("ws://{addr}/gateway")),
+                ..State::default()
             }),
             changed: watch::channel(0).0,
         });
@@ -303,17 +223,8 @@ impl FakeDiscord {
         format!("http://{}", self.addr)
     }
 
-    /// What `GET /api/v10/gateway` names.
-    pub fn gateway_url(&self) -> String {
-        self.shared.lock().ws_url()
-    }
-
     pub fn token(&self) -> &'static str {
         TOKEN
-    }
-
-    pub fn application_id(&self) -> u64 {
-        APPLICATION_ID
     }
 
     /// Every request so far, in arrival order.
@@ -326,14 +237,6 @@ impl FakeDiscord {
     pub fn calls_from(&self, first: usize) -> Vec<Call> {
         let state = self.shared.lock();
         state.calls.get(first..).unwrap_or_default().to_vec()
-    }
-
-    /// Requests with this method and a path containing `fragment`.
-    pub fn calls_to(&self, method: &str, fragment: &str) -> Vec<Call> {
-        self.calls()
-            .into_iter()
-            .filter(|call| call.is(method, fragment))
-            .collect()
     }
 
     /// Every request, one line each, and the gateway's record: for
@@ -366,37 +269,39 @@ impl FakeDiscord {
         done: impl Fn(&[Call]) -> bool,
         timeout: Duration,
     ) -> Option<Vec<Call>> {
-        let deadline = Instant::now() + timeout;
-        let mut changed = self.shared.changed.subscribe();
-        loop {
-            changed.borrow_and_update();
-            let calls = self.calls();
-            if done(&calls) {
-                return Some(calls);
-            }
-            match tokio::time::timeout_at(deadline, changed.changed()).await {
-                Ok(Ok(())) => {}
-                _ => return None,
-            }
-        }
+        self.until(
+            |state| Some(state.calls.clone()).filter(|calls| done(calls)),
+            timeout,
+        )
+        .await
     }
 
     /// Waits for an Identify answered with READY and returns the Identify's
     /// `d` (token, intents, shard, properties …).
     pub async fn wait_until_ready(&self, timeout: Duration) -> Value {
+        let ready = self.until(|state| state.gateway.ready_identify(), timeout);
+        ready.await.unwrap_or_else(|| {
+            panic!(
+                "no Identify answered with READY within {timeout:?}; the fake saw:\n{}",
+                self.dump()
+            )
+        })
+    }
+
+    /// The first `Some` `check` gives, looking again at every change.
+    async fn until<T>(&self, check: impl Fn(&State) -> Option<T>, timeout: Duration) -> Option<T> {
         let deadline = Instant::now() + timeout;
         let mut changed = self.shared.changed.subscribe();
         loop {
             changed.borrow_and_update();
-            if let Some(identify) = self.shared.lock().gateway.ready_identify() {
-                return identify;
+            if let Some(found) = check(&self.shared.lock()) {
+                return Some(found);
             }
-            match tokio::time::timeout_at(deadline, changed.changed()).await {
-                Ok(Ok(())) => {}
-                _ => panic!(
-                    "no Identify answered with READY within {timeout:?}; the fake saw:\n{}",
-                    self.dump()
-                ),
+            if !matches!(
+                tokio::time::timeout_at(deadline, changed.changed()).await,
+                Ok(Ok(()))
+            ) {
+                return None;
             }
         }
     }
@@ -417,20 +322,9 @@ impl FakeDiscord {
         self.shared.lock().gateway.total_shards = Some(total);
     }
 
-    /// Heartbeats (op 1) received so far, over every connection.
-    pub fn heartbeats(&self) -> u64 {
-        self.shared.lock().gateway.heartbeats
-    }
-
     /// Websocket connections accepted so far.
     pub fn connections(&self) -> u64 {
         self.shared.lock().gateway.connections
-    }
-
-    /// Every dispatch as it went out (`None` data: dropped for lack of
-    /// intents), in order.
-    pub fn dispatched(&self) -> Vec<(String, Option<Value>)> {
-        self.shared.lock().gateway.sent.clone()
     }
 
     /// Sends op 0 `event` with the next sequence number to the identified
@@ -470,205 +364,12 @@ impl FakeDiscord {
             fail,
         ));
     }
-
-    /// Commands registered by the last bulk overwrite: globally, or in
-    /// `guild`.
-    pub fn commands(&self, guild: Option<u64>) -> Vec<Value> {
-        let state = self.shared.lock();
-        match guild {
-            None => state.commands.clone(),
-            Some(guild) => state
-                .guild_commands
-                .get(&guild)
-                .cloned()
-                .unwrap_or_default(),
-        }
-    }
-
-    /// Puts `bytes` on the CDN and returns the Attachment object Discord
-    /// would send for it (url and proxy_url pointing here, signed).
-    pub fn add_attachment(&self, bytes: &[u8], file_name: &str, content_type: &str) -> Value {
-        let content_type = (!content_type.is_empty()).then_some(content_type);
-        self.shared
-            .lock()
-            .attachment(CHANNEL_ID, bytes, file_name, content_type)
-    }
-
-    /// Makes `message` (any Message object) fetchable with
-    /// `GET /channels/{c}/messages/{m}`.
-    pub fn add_message(&self, message: &Value) {
-        if let Some(id) = parse_id(&message["id"]) {
-            self.shared.lock().messages.insert(id, message.clone());
-        }
-    }
-
-    /// A message from the tester as REST returns it, registered.
-    pub fn message(&self, channel_id: u64, attachments: Vec<Value>, content: &str) -> Value {
-        let mut state = self.shared.lock();
-        let id = state.next_id();
-        let message = payloads::message(id, channel_id, payloads::tester(), content, attachments);
-        state.messages.insert(id, message.clone());
-        message
-    }
-
-    /// A MESSAGE_CREATE body: the tester posts `content` and `attachments`
-    /// in `channel_id` of the test guild. The message is registered, so
-    /// replies to it resolve.
-    pub fn message_create(&self, channel_id: u64, attachments: Vec<Value>, content: &str) -> Value {
-        let mut message = self.message(channel_id, attachments, content);
-        message["guild_id"] = json!(GUILD_ID.to_string());
-        message["member"] = payloads::member(None, None);
-        message
-    }
-
-    /// An INTERACTION_CREATE body for `/name options…` in the test channel.
-    /// `resolved_attachments` are the Attachment objects the options name.
-    pub fn slash_command(
-        &self,
-        name: &str,
-        options: Vec<Value>,
-        resolved_attachments: Vec<Value>,
-        attachment_size_limit: u32,
-    ) -> Value {
-        let mut state = self.shared.lock();
-        let command_id = state.command_id(name, 1);
-        let mut data = json!({
-            "id": command_id.to_string(),
-            "name": name,
-            "type": 1,
-            "options": options,
-        });
-        if let Some(guild) = state.guild_of_command(name, 1) {
-            data["guild_id"] = json!(guild.to_string());
-        }
-        if !resolved_attachments.is_empty() {
-            data["resolved"] =
-                json!({"attachments": payloads::resolved_attachments(&resolved_attachments)});
-        }
-        let interaction = state.new_interaction(2, data, attachment_size_limit);
-        state.register_interaction(interaction)
-    }
-
-    /// An INTERACTION_CREATE body for the message context-menu command
-    /// "Convert image" on `target` (a Message object).
-    pub fn message_context(&self, target: &Value) -> Value {
-        self.message_command("Convert image", target)
-    }
-
-    /// An INTERACTION_CREATE body for the message command `name` on
-    /// `target`.
-    pub fn message_command(&self, name: &str, target: &Value) -> Value {
-        let mut state = self.shared.lock();
-        let command_id = state.command_id(name, 3);
-        let target_id = target["id"]
-            .as_str()
-            .expect("target message id")
-            .to_string();
-        let mut resolved_message = target.clone();
-        if let Some(object) = resolved_message.as_object_mut() {
-            object.remove("guild_id");
-            object.remove("member");
-        }
-        let mut data = json!({
-            "id": command_id.to_string(),
-            "name": name,
-            "type": 3,
-            "target_id": target_id,
-            "resolved": {"messages": {target_id.clone(): resolved_message}},
-        });
-        if let Some(guild) = state.guild_of_command(name, 3) {
-            data["guild_id"] = json!(guild.to_string());
-        }
-        let interaction = state.new_interaction(2, data, UPLOAD_LIMIT);
-        state.register_interaction(interaction)
-    }
-
-    /// An INTERACTION_CREATE body for using the component `custom_id` on
-    /// `message` (a select when `values` is not empty, else a button,
-    /// unless the message says which it is).
-    pub fn component(&self, custom_id: &str, values: Vec<&str>, message: &Value) -> Value {
-        let mut state = self.shared.lock();
-        let component_type = payloads::find_component(message, custom_id)
-            .and_then(|c| c["type"].as_u64())
-            .unwrap_or(if values.is_empty() { 2 } else { 3 });
-        let mut data = json!({"custom_id": custom_id, "component_type": component_type});
-        if component_type != 2 {
-            data["values"] = json!(values);
-        }
-        let mut interaction = state.new_interaction(3, data, UPLOAD_LIMIT);
-        interaction["message"] = message.clone();
-        if let Some(channel) = parse_id(&message["channel_id"]) {
-            retarget(&mut interaction, channel);
-        }
-        state.register_interaction(interaction)
-    }
-
-    /// The message `@original` of this interaction names now, if any.
-    pub fn original(&self, interaction: &Value) -> Option<Value> {
-        let token = interaction["token"].as_str()?;
-        self.shared.lock().interactions.get(token)?.original.clone()
-    }
-
-    /// Makes the CDN send the first `sent` bytes of `attachment` (an
-    /// Attachment object this fake issued) and then nothing more.
-    pub fn stall_attachment(&self, attachment: &Value, sent: usize) {
-        let url = attachment["url"].as_str().expect("attachment url");
-        let path = url
-            .split('?')
-            .next()
-            .and_then(|u| u.strip_prefix(&self.api_url()))
-            .expect("a URL of this fake")
-            .to_string();
-        self.shared.lock().stalls.insert(path, sent);
-    }
-
-    /// The bytes behind an attachment URL this fake issued.
-    pub fn cdn_bytes(&self, url: &str) -> Option<Vec<u8>> {
-        let path = url.split('?').next()?.strip_prefix(&self.api_url())?;
-        let path = path.strip_prefix("/media").unwrap_or(path);
-        Some(self.shared.lock().cdn.get(path)?.bytes.clone())
-    }
-}
-
-impl State {
-    /// The id Discord gave the command called `name` (any registration),
-    /// or a fresh one when it was never registered.
-    fn command_id(&mut self, name: &str, kind: u64) -> u64 {
-        let registered = self
-            .commands
-            .iter()
-            .chain(self.guild_commands.values().flatten())
-            .find(|c| c["name"] == json!(name) && c["type"].as_u64() == Some(kind))
-            .and_then(|c| parse_id(&c["id"]));
-        match registered {
-            Some(id) => id,
-            None => self.next_id(),
-        }
-    }
-
-    /// The guild a command lives in when it is registered only there.
-    fn guild_of_command(&self, name: &str, kind: u64) -> Option<u64> {
-        let matches = |c: &Value| c["name"] == json!(name) && c["type"].as_u64() == Some(kind);
-        if self.commands.iter().any(matches) {
-            return None;
-        }
-        self.guild_commands
-            .iter()
-            .find(|(_, commands)| commands.iter().any(matches))
-            .map(|(guild, _)| *guild)
-    }
-}
-
-/// Moves an interaction body to another channel of the test guild.
-pub fn retarget(interaction: &mut Value, channel_id: u64) {
-    interaction["channel_id"] = json!(channel_id.to_string());
-    interaction["channel"]["id"] = json!(channel_id.to_string());
 }
 
 /// Gives the invoking member of an interaction body administrator rights
 /// (every permission bit, as Discord reports them for admins).
 pub fn as_admin(interaction: &mut Value) {
-    let all = perms::ALL.to_string();
+    let all = payloads::perms::ALL.to_string();
     interaction["member"]["permissions"] = json!(all);
     interaction["channel"]["permissions"] = json!(all);
 }
@@ -695,7 +396,7 @@ async fn handle(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> 
             Ok(decoded) => {
                 rest::answer(&mut state, &method, &path, &query, &parts.headers, decoded)
             }
-            Err(problem) => rest::Reply::error(
+            Err(problem) => reply::Reply::error(
                 400,
                 50109,
                 &format!("The request body contains invalid JSON. ({problem})"),

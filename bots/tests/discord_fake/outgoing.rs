@@ -9,7 +9,7 @@ use ed25519_dalek::{Signer, SigningKey};
 use serde_json::Value;
 use tokio::time::Instant;
 
-use super::{FakeDiscord, rest};
+use super::{FakeDiscord, answers};
 
 const SEED: [u8; 32] = [0x5a; 32];
 
@@ -33,13 +33,8 @@ impl FakeDiscord {
     pub fn ping(&self) -> Value {
         let mut state = self.shared.lock();
         let id = state.next_id();
-        serde_json::json!({
-            "id": id.to_string(),
-            "application_id": super::APPLICATION_ID.to_string(),
-            "type": 1,
-            "token": format!("aW50ZXJhY3Rpb246cGluZw{id:x}"),
-            "version": 1,
-        })
+        let token = format!("aW50ZXJhY3Rpb246cGluZw{id:x}");
+        super::payloads::interaction(id, &token, 1, super::CHANNEL_ID, Value::Null, 0, None)
     }
 
     /// The application's public key as the developer portal shows it.
@@ -71,7 +66,7 @@ impl FakeDiscord {
             interaction["token"].as_str(),
         ) {
             (200, Some(id), Some(token)) if interaction["type"].as_u64() != Some(1) => {
-                let reply = rest::callback(&mut self.shared.lock(), id, token, &answer, &[]);
+                let reply = answers::callback(&mut self.shared.lock(), id, token, &answer, &[]);
                 (reply.status >= 400).then(|| reply.body_json())
             }
             _ => None,
