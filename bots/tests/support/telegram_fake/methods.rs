@@ -17,8 +17,9 @@ use teloxide::types::{
 };
 
 use super::call::{Files, int_of, json_of};
+use super::state::State;
 use super::updates::{self, common};
-use super::{ApiError, BOT_ID, BOT_USERNAME, State, read};
+use super::{ApiError, BOT_ID, BOT_USERNAME, read};
 
 type Fields = Map<String, Value>;
 type Answer = Result<Value, ApiError>;
