@@ -318,8 +318,11 @@ async fn a_real_server_serves_a_link_until_retention_then_410() {
         client.get(&link).send().await.unwrap().status(),
         reqwest::StatusCode::OK
     );
-    tokio::time::sleep(Duration::from_millis(2_300)).await;
+    // The store keeps time on tokio's clock: jump it past the retention.
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_millis(2_300)).await;
     let late = client.get(&link).send().await.unwrap();
+    tokio::time::resume();
     assert_eq!(late.status(), reqwest::StatusCode::GONE);
     let oversize = client
         .post(format!("http://{address}/api/convert?to=png"))

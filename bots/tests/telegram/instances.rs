@@ -22,9 +22,6 @@ const SIGNING_KEY: &str = "a signing key of at least thirty-two bytes, shared";
 const HOOK_BASE: &str = "https://pixdrop.test/bot";
 /// How long a test waits for the binaries to act.
 const WITHIN: Duration = Duration::from_secs(30);
-/// After an answer, how long to watch for a second one: past the album
-/// wait (1.5 s) and a conversion.
-const SILENCE: Duration = Duration::from_secs(4);
 const LOG: &str = "stderr.log";
 
 /// One `pixdrop serve` in webhook mode, and where it listens.
@@ -140,17 +137,37 @@ fn message_ids(updates: &[Value]) -> Vec<i64> {
         .collect()
 }
 
-/// Waits for `count` replies since `before`, then watches for more.
-async fn answered(fake: &FakeTelegram, before: usize, count: usize) -> Vec<Call> {
+/// Waits for `count` replies since `before`, then posts `/help` to each
+/// instance in `chat` and waits for both answers: each instance handles a
+/// chat's updates in order, so any reply either still had to give comes
+/// first. Returns the replies before those, which must be `count`.
+async fn answered(
+    fake: &FakeTelegram,
+    (secret, instances): (&str, [&Instance; 2]),
+    chat: i64,
+    before: usize,
+    count: usize,
+) -> Vec<Call> {
     fake.wait_for(|calls| replies(calls).len() >= before + count, WITHIN)
         .await;
-    tokio::time::sleep(SILENCE).await;
-    let calls = fake.calls();
+    let later: Vec<Value> = (0..2)
+        .map(|_| fake.private_text(chat, chat, "/help"))
+        .collect();
+    let later = numbered(fake, later);
+    for (instance, update) in instances.iter().zip(&later) {
+        instance.post(secret, update).await;
+    }
+    let later = message_ids(&later);
+    let is_later = |c: &Call| c.reply_to().is_some_and(|id| later.contains(&id));
+    let both = |calls: &[Call]| replies(calls).iter().filter(|c| is_later(c)).count() == 2;
+    let calls = fake.wait_for(both, WITHIN).await;
     let fresh: Vec<Call> = replies(&calls)[before..]
         .iter()
+        .filter(|c| !is_later(c))
         .map(|c| (*c).clone())
         .collect();
     assert_eq!(fresh.len(), count, "{}", fake.dump());
+    assert_eq!(replies(&calls).len(), before + count + 2, "{}", fake.dump());
     fresh
 }
 
@@ -186,7 +203,9 @@ async fn an_album_split_across_two_instances_makes_one_pdf_of_every_page() {
     b.post(&secret, &album[1]).await;
     a.post(&secret, &album[2]).await;
 
-    let answer = answered(&fake, 0, 1).await.remove(0);
+    let answer = answered(&fake, (&secret, [&a, &b]), chat, 0, 1)
+        .await
+        .remove(0);
     assert!(answer.is("senddocument") && answer.succeeded(), "{answer}");
     assert_eq!(answer.reply_to(), Some(message_ids(&album)[0]));
     let (name, bytes) = answer.file("document").expect("a document part");
@@ -221,10 +240,13 @@ async fn a_split_album_gets_one_hint_or_one_document_per_part() {
     );
     b.post(&secret, &plain[0]).await;
     a.post(&secret, &plain[1]).await;
-    let hint = answered(&fake, 0, 1).await.remove(0);
+    let hint = answered(&fake, (&secret, [&a, &b]), chat, 0, 1)
+        .await
+        .remove(0);
     assert!(hint.is("sendmessage"), "{hint}");
     assert!(hint.text().contains("Got your album"), "{hint}");
 
+    let before = replies(&fake.calls()).len();
     let third = fake.add_file(&jpeg(70, 70), "jpg").0;
     let files = [first.as_str(), second.as_str(), third.as_str()];
     let each = numbered(
@@ -234,7 +256,7 @@ async fn a_split_album_gets_one_hint_or_one_document_per_part() {
     a.post(&secret, &each[0]).await;
     b.post(&secret, &each[1]).await;
     b.post(&secret, &each[2]).await;
-    let documents = answered(&fake, 1, 3).await;
+    let documents = answered(&fake, (&secret, [&a, &b]), chat, before, 3).await;
     let mut answered_parts: Vec<i64> = documents
         .iter()
         .inspect(|d| assert!(d.is("senddocument") && d.succeeded(), "{d}"))

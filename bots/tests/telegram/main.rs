@@ -42,8 +42,6 @@ const GROUP: i64 = -1_009_876_543_210;
 const REPLY: Duration = Duration::from_secs(6);
 /// How long work in flight may go on after the bot is told to stop.
 const DRAIN: Duration = Duration::from_secs(4);
-/// How long "no answer" is watched for.
-const SILENCE: Duration = Duration::from_secs(1);
 /// A pause without calls that counts as the bot being idle.
 const QUIET: Duration = Duration::from_millis(250);
 const SENDS: [&str; 4] = ["sendmessage", "senddocument", "sendphoto", "sendmediagroup"];
@@ -157,14 +155,40 @@ impl Running {
         }
     }
 
-    /// Pushes `update`, lets the bot take it, and asserts it sent nothing.
+    /// Pushes `update`, then a command the bot must answer in the same
+    /// chat, and asserts that answer is all it sent: a chat's updates are
+    /// handled in order, so a late reply to `update` would come first.
     async fn ignored(&self, update: Value) {
         self.settle().await;
         let before = sends(&self.fake.calls());
-        let id = self.fake.push_update(update);
-        self.fake.wait_delivered(id, REPLY).await;
-        tokio::time::sleep(SILENCE).await;
-        assert_eq!(sends(&self.fake.calls()), before, "{}", self.fake.dump());
+        let chat = update["message"]["chat"]["id"].as_i64().unwrap();
+        self.fake.push_update(update);
+        self.answered_only_later(chat, before).await;
+    }
+
+    /// Pushes `/privacy` to `chat` and asserts that, of the sends after the
+    /// first `before`, its answer is the only one.
+    async fn answered_only_later(&self, chat: i64, before: usize) {
+        let later = match chat < 0 {
+            true => self
+                .fake
+                .group_message_text(chat, CHAT, "/privacy@pixdrop_test_bot", None),
+            false => self.fake.private_text(chat, chat, "/privacy"),
+        };
+        let later_id = message_id(&later);
+        self.fake.push_update(later);
+        let answered = |calls: &[Call]| calls.iter().any(|c| c.reply_to() == Some(later_id));
+        let calls = self.fake.wait_for(answered, REPLY).await;
+        let fresh: Vec<&Call> = calls
+            .iter()
+            .filter(|c| SENDS.contains(&c.method.as_str()))
+            .skip(before)
+            .collect();
+        assert!(
+            fresh.len() == 1 && fresh[0].reply_to() == Some(later_id),
+            "only the later message is answered\n{}",
+            self.fake.dump()
+        );
     }
 }
 
@@ -530,7 +554,7 @@ async fn an_album_with_pdf_becomes_one_document_of_two_pages() {
     }
     fake.wait_for(|calls| !attempts(calls, "senddocument").is_empty(), REPLY)
         .await;
-    tokio::time::sleep(SILENCE).await;
+    bot.answered_only_later(CHAT, sends(&fake.calls())).await;
     let calls = fake.calls();
     let docs = attempts(&calls, "senddocument");
     assert_eq!(docs.len(), 1, "{}", fake.dump());
