@@ -2,6 +2,10 @@
 //! reads, so it names the problem and what to do next; internal detail never
 //! appears here, it goes to the logs with a short reference instead.
 
+mod option;
+
+pub use option::{ALLOWED, OptionError};
+
 use crate::size::ByteSize;
 
 /// Everything that can go wrong with a conversion, as a user sees it.
@@ -41,8 +45,43 @@ pub enum UserError {
     )]
     Corrupt { format: String },
 
-    #[error("{message}")]
-    BadOptions { message: String },
+    /// An option word that doesn't parse; each mistake has its own sentence.
+    #[error(transparent)]
+    BadOption(#[from] OptionError),
+
+    #[error("That crop starts outside the image, which is {width}x{height}.")]
+    CropOutside { width: u32, height: u32 },
+
+    #[error(
+        "{format} can't be wider or taller than {limit} pixels; this image is {width}x{height}. Resize it or pick PNG or TIFF."
+    )]
+    TooWideForFormat {
+        format: String,
+        limit: u32,
+        width: u32,
+        height: u32,
+    },
+
+    #[error("I need an image for that. Send or attach one.")]
+    NothingToConvert,
+
+    #[error("That message has no image in it.")]
+    NoImageInMessage,
+
+    #[error("I couldn't read that message's images any more. It may have been deleted.")]
+    ImagesGone,
+
+    #[error("I only fetch images uploaded to this chat itself. Upload the image here.")]
+    WrongHost,
+
+    #[error("Send an image in the request body, or as the `file` field of a form.")]
+    EmptyBody,
+
+    #[error("The upload form could not be read; send the image as a `file` field.")]
+    FormUnreadable,
+
+    #[error("The form had no file in it; send the image as a `file` field.")]
+    NoFileInForm,
 
     #[error(
         "I couldn't get the result under {target} even at the lowest quality. Try a larger size or a smaller image."
@@ -111,7 +150,16 @@ impl UserError {
             Self::TooManyFrames { .. } => "too-many-frames",
             Self::TooComplex => "too-complex",
             Self::Corrupt { .. } => "corrupt",
-            Self::BadOptions { .. } => "bad-options",
+            Self::BadOption(mistake) => mistake.code(),
+            Self::CropOutside { .. } => "crop-outside",
+            Self::TooWideForFormat { .. } => "too-wide-for-format",
+            Self::NothingToConvert => "nothing-to-convert",
+            Self::NoImageInMessage => "no-image-in-message",
+            Self::ImagesGone => "images-gone",
+            Self::WrongHost => "wrong-host",
+            Self::EmptyBody => "empty-body",
+            Self::FormUnreadable => "form-unreadable",
+            Self::NoFileInForm => "no-file-in-form",
             Self::TargetUnreachable { .. } => "target-unreachable",
             Self::Timeout { .. } => "timeout",
             Self::Busy { .. } => "busy",
@@ -138,10 +186,10 @@ impl UserError {
         }
     }
 
-    pub fn bad_options(message: impl Into<String>) -> Self {
-        Self::BadOptions {
-            message: message.into(),
-        }
+    /// Every code `code` can return: the codes of its own variants, then
+    /// those of `OptionError`.
+    pub fn codes() -> impl Iterator<Item = &'static str> {
+        CODES.into_iter().chain(OptionError::CODES)
     }
 
     /// Logs `detail` with a fresh reference and returns the error the user sees.
@@ -163,6 +211,39 @@ impl UserError {
     }
 }
 
+/// The codes of `UserError`'s own variants (`BadOption` answers with
+/// `OptionError`'s).
+const CODES: [&str; 28] = [
+    "unsupported-format",
+    "cannot-write",
+    "too-large",
+    "too-many-pixels",
+    "too-many-frames",
+    "too-complex",
+    "corrupt",
+    "crop-outside",
+    "too-wide-for-format",
+    "nothing-to-convert",
+    "no-image-in-message",
+    "images-gone",
+    "wrong-host",
+    "empty-body",
+    "form-unreadable",
+    "no-file-in-form",
+    "target-unreachable",
+    "timeout",
+    "busy",
+    "result-too-many-pixels",
+    "result-too-large",
+    "album-too-large",
+    "share-full",
+    "unavailable",
+    "download-stalled",
+    "gone",
+    "rate-limited",
+    "internal",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,5 +262,100 @@ mod tests {
         let internal = UserError::internal("codec said EOF at 0x1f");
         assert!(!internal.to_string().contains("0x1f"));
         assert!(internal.to_string().starts_with("Something went wrong"));
+    }
+
+    /// One of each variant added with #14, with the sentence and code it
+    /// must show (the option mistakes' are in `option.rs`).
+    fn every_situation() -> Vec<(UserError, &'static str, &'static str)> {
+        vec![
+            (
+                UserError::CropOutside {
+                    width: 10,
+                    height: 20,
+                },
+                "crop-outside",
+                "That crop starts outside the image, which is 10x20.",
+            ),
+            (
+                UserError::TooWideForFormat {
+                    format: "JPEG".into(),
+                    limit: 65_535,
+                    width: 70_000,
+                    height: 10,
+                },
+                "too-wide-for-format",
+                "JPEG can't be wider or taller than 65535 pixels; this image is 70000x10.",
+            ),
+            (
+                UserError::NothingToConvert,
+                "nothing-to-convert",
+                "I need an image for that. Send or attach one.",
+            ),
+            (
+                UserError::NoImageInMessage,
+                "no-image-in-message",
+                "That message has no image in it.",
+            ),
+            (
+                UserError::ImagesGone,
+                "images-gone",
+                "I couldn't read that message's images any more.",
+            ),
+            (
+                UserError::WrongHost,
+                "wrong-host",
+                "I only fetch images uploaded to this chat itself.",
+            ),
+            (
+                UserError::EmptyBody,
+                "empty-body",
+                "Send an image in the request body, or as the `file` field of a form.",
+            ),
+            (
+                UserError::FormUnreadable,
+                "form-unreadable",
+                "The upload form could not be read; send the image as a `file` field.",
+            ),
+            (
+                UserError::NoFileInForm,
+                "no-file-in-form",
+                "The form had no file in it; send the image as a `file` field.",
+            ),
+        ]
+    }
+
+    #[test]
+    fn each_situation_has_its_own_sentence_and_code() {
+        let situations = every_situation();
+        for (error, code, sentence) in &situations {
+            assert_eq!(error.code(), *code, "{error:?}");
+            let said = error.to_string();
+            assert!(said.starts_with(sentence), "{said:?}");
+            assert!(!said.contains('\n'), "{said:?}");
+            assert!(UserError::codes().any(|c| c == *code), "{code} not listed");
+        }
+        let mut codes: Vec<_> = situations.iter().map(|(_, code, _)| *code).collect();
+        let mut sentences: Vec<_> = situations.iter().map(|(e, _, _)| e.to_string()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        sentences.sort_unstable();
+        sentences.dedup();
+        assert_eq!(codes.len(), situations.len(), "two situations share a code");
+        assert_eq!(sentences.len(), situations.len(), "two share a sentence");
+    }
+
+    #[test]
+    fn listed_codes_are_unique_and_kebab_case() {
+        let mut codes: Vec<_> = UserError::codes().collect();
+        let listed = codes.len();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), listed, "a code is listed twice");
+        for code in codes {
+            assert!(
+                code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{code}"
+            );
+        }
     }
 }

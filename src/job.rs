@@ -25,6 +25,10 @@ pub enum Platform {
     Telegram,
     Discord,
     Web,
+    /// `pixdrop convert` converts in its own short-lived process, straight
+    /// through `convert::convert` and without a `Core`, so no job carries
+    /// this yet. Kept because the contract fixes `cli` as one of the
+    /// platform labels of `pixdrop_conversions_total`.
     Cli,
 }
 

@@ -6,6 +6,7 @@
 use crate::UserError;
 use crate::color::Rgb;
 use crate::convert::Format;
+use crate::error::OptionError;
 use crate::size::ByteSize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -64,11 +65,6 @@ pub enum Flip {
     Horizontal,
     Vertical,
 }
-
-const ALLOWED: &str = "a format (jpeg, png, webp, gif, avif, bmp, tiff, ico, qoi, tga, pnm, pdf), \
-quality 1-100 (`80` or `q=80`), a size (`1600`, `1600x1200`, `50%`), `enlarge`, \
-`crop=WxH+X+Y`, `rotate=90|180|270`, `flip=h|v`, a byte target (`max=500KB`), \
-`lossless`, `progressive`, `bg=white` or `bg=#rrggbb`, `keep-metadata`, `no-orient`";
 
 impl Options {
     /// Parses chat words, CLI words or query pairs joined as `key=value`.
@@ -179,16 +175,11 @@ impl Options {
     }
 
     fn set_format(&mut self, value: &str, word: &str) -> Result<(), UserError> {
-        let format = value.parse::<Format>().map_err(|()| {
-            UserError::bad_options(format!(
-                "I don't know the format `{word}`. Pick one of: {}.",
-                Format::writable_names()
-            ))
-        })?;
+        let format = value
+            .parse::<Format>()
+            .map_err(|()| OptionError::UnknownFormat { word: word.into() })?;
         if self.to.is_some_and(|old| old != format) {
-            return Err(UserError::bad_options(
-                "Name one target format only, e.g. `/convert webp`.",
-            ));
+            return Err(OptionError::TwoFormats.into());
         }
         self.to = Some(format);
         Ok(())
@@ -200,18 +191,12 @@ impl Options {
                 self.quality = Some(quality);
                 Ok(())
             }
-            _ => Err(UserError::bad_options(format!(
-                "Quality must be a number from 1 to 100, not `{word}`."
-            ))),
+            _ => Err(OptionError::QualityOutOfRange { word: word.into() }.into()),
         }
     }
 
     fn set_resize(&mut self, value: &str, word: &str) -> Result<(), UserError> {
-        let bad = || {
-            UserError::bad_options(format!(
-                "I can't read the size `{word}`. Write it like `1600` (long side), `1600x1200` (box) or `50%`."
-            ))
-        };
+        let bad = || UserError::from(OptionError::BadResize { word: word.into() });
         let resize = if let Some(percent) = value.strip_suffix('%') {
             let percent: u32 = percent.parse().map_err(|_| bad())?;
             if !(1..=1000).contains(&percent) {
@@ -230,11 +215,7 @@ impl Options {
     }
 
     fn set_crop(&mut self, value: &str, word: &str) -> Result<(), UserError> {
-        let bad = || {
-            UserError::bad_options(format!(
-                "I can't read the crop `{word}`. Write it as WIDTHxHEIGHT+X+Y, e.g. `crop=800x600+10+20`."
-            ))
-        };
+        let bad = || UserError::from(OptionError::BadCrop { word: word.into() });
         let (size, offsets) = value.split_once('+').ok_or_else(bad)?;
         let (x, y) = offsets.split_once('+').ok_or_else(bad)?;
         let (w, h) = size.split_once('x').ok_or_else(bad)?;
@@ -254,9 +235,7 @@ impl Options {
             "180" | "-180" => Rotate::Cw180,
             "270" | "-90" => Rotate::Cw270,
             _ => {
-                return Err(UserError::bad_options(format!(
-                    "I can only rotate by 90, 180 or 270 degrees, not `{word}`."
-                )));
+                return Err(OptionError::BadRotation { word: word.into() }.into());
             }
         };
         Ok(())
@@ -267,35 +246,27 @@ impl Options {
             "h" | "horizontal" | "x" => Flip::Horizontal,
             "v" | "vertical" | "y" => Flip::Vertical,
             _ => {
-                return Err(UserError::bad_options(format!(
-                    "Flip is `flip=h` (left-right) or `flip=v` (top-bottom), not `{word}`."
-                )));
+                return Err(OptionError::BadFlip { word: word.into() }.into());
             }
         });
         Ok(())
     }
 
     fn set_max_bytes(&mut self, value: &str, word: &str) -> Result<(), UserError> {
-        let size = value.parse::<ByteSize>().map_err(|_| {
-            UserError::bad_options(format!(
-                "I can't read the size target `{word}`. Write it like `max=500KB` or `max=2MB`."
-            ))
-        })?;
+        let size = value
+            .parse::<ByteSize>()
+            .map_err(|_| OptionError::BadSizeTarget { word: word.into() })?;
         if size.bytes() < 1_000 {
-            return Err(UserError::bad_options(
-                "A size target must be at least 1KB.",
-            ));
+            return Err(OptionError::SizeTargetTooSmall { word: word.into() }.into());
         }
         self.max_bytes = Some(size);
         Ok(())
     }
 
     fn set_background(&mut self, value: &str, word: &str) -> Result<(), UserError> {
-        let color = value.parse::<Rgb>().map_err(|()| {
-            UserError::bad_options(format!(
-                "I don't know the colour `{word}`. Use a name like `white` or a hex code like `#ff8800`."
-            ))
-        })?;
+        let color = value
+            .parse::<Rgb>()
+            .map_err(|()| OptionError::UnknownColour { word: word.into() })?;
         self.background = Some(color);
         Ok(())
     }
@@ -374,9 +345,7 @@ fn side(text: &str) -> Option<u32> {
 }
 
 fn unknown(word: &str) -> UserError {
-    UserError::bad_options(format!(
-        "I don't understand `{word}`. You can use: {ALLOWED}."
-    ))
+    OptionError::UnknownWord { word: word.into() }.into()
 }
 
 #[cfg(test)]
@@ -445,16 +414,39 @@ mod tests {
     #[test]
     fn mistakes_are_explained() {
         let err = parse("webp banana").unwrap_err();
-        assert_eq!(err.code(), "bad-options");
+        assert_eq!(err.code(), "unknown-word");
         assert!(err.to_string().contains("`banana`"));
         assert!(err.to_string().contains("quality 1-100"));
-        assert!(parse("quality=0").is_err());
-        assert!(parse("q=101").is_err());
-        assert!(parse("rotate=45").is_err());
-        assert!(parse("webp png").is_err());
-        assert!(parse("0x100").is_err());
         assert!(parse("to=svg").unwrap_err().to_string().contains("webp"));
-        assert!(parse("max=12").is_err());
+    }
+
+    #[test]
+    fn each_mistake_is_named_by_its_own_variant() {
+        let cases = [
+            ("webp banana", "unknown-word"),
+            ("size=huge:1", "bad-resize"),
+            ("to=svg", "unknown-format"),
+            ("webp png", "two-formats"),
+            ("quality=0", "quality-out-of-range"),
+            ("q=101", "quality-out-of-range"),
+            ("0x100", "bad-resize"),
+            ("crop=10x10", "bad-crop"),
+            ("Rotate=45", "bad-rotation"),
+            ("flip=d", "bad-flip"),
+            ("max=lots", "bad-size-target"),
+            ("max=12", "size-target-too-small"),
+            ("bg=mauve", "unknown-colour"),
+        ];
+        for (words, code) in cases {
+            let err = parse(words).unwrap_err();
+            assert!(matches!(err, UserError::BadOption(_)), "{words}: {err:?}");
+            assert_eq!(err.code(), code, "{words}");
+            let quoted = words.split_whitespace().last().unwrap();
+            assert!(
+                code == "two-formats" || err.to_string().contains(&format!("`{quoted}`")),
+                "{words}: {err}"
+            );
+        }
     }
 
     #[test]

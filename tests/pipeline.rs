@@ -326,8 +326,37 @@ fn limits_refuse_before_decoding() {
 #[test]
 fn a_crop_outside_the_image_is_explained() {
     let err = run(&png(&marked(10, 10)), "crop=5x5+20+0").unwrap_err();
-    assert_eq!(err.code(), "bad-options");
+    assert_eq!(
+        err,
+        UserError::CropOutside {
+            width: 10,
+            height: 10
+        }
+    );
+    assert_eq!(err.code(), "crop-outside");
     assert!(err.to_string().contains("10x10"));
+}
+
+#[test]
+fn a_jpeg_wider_than_the_format_allows_names_the_limit() {
+    let err = run(&png(&marked(70_000, 2)), "jpeg").unwrap_err();
+    assert_eq!(
+        err,
+        UserError::TooWideForFormat {
+            format: "JPEG".into(),
+            limit: 65_535,
+            width: 70_000,
+            height: 2
+        }
+    );
+    assert_eq!(err.code(), "too-wide-for-format");
+}
+
+#[test]
+fn a_pdf_of_no_images_asks_for_one() {
+    let err = pixdrop::convert::pdf_of(&[], &Options::default(), &Limits::default()).unwrap_err();
+    assert_eq!(err, UserError::NothingToConvert);
+    assert_eq!(err.code(), "nothing-to-convert");
 }
 
 #[test]

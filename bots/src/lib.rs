@@ -13,6 +13,7 @@ pub mod download;
 pub mod export;
 pub mod retry;
 pub mod service;
+pub mod shortcuts;
 pub mod telegram;
 pub mod texts;
 pub mod web;

@@ -219,6 +219,13 @@ async fn drain(
     served
 }
 
+/// Takes no new tasks on `work` and waits for those in flight until
+/// `deadline`; false when time ran out first. Both bots drain this way.
+pub async fn wait_for_tasks(work: &tokio_util::task::TaskTracker, deadline: Instant) -> bool {
+    work.close();
+    tokio::time::timeout_at(deadline, work.wait()).await.is_ok()
+}
+
 /// Resolves on SIGTERM or Ctrl-C.
 pub async fn shutdown_signal() {
     let interrupt = async {

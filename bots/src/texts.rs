@@ -1,12 +1,16 @@
 //! What the bots say, in one place so every front end says it the same way:
-//! help, the privacy promise, the format list, what `/info` found, and the
-//! one-line summary of a finished conversion. Plain text, no markup to get wrong.
+//! help, the privacy promise, the format list, what `/info` found, the
+//! one-line summary of a finished conversion (and its link when the file is
+//! too big to send), the `/forget` and `/auto` exchanges, and the hints a
+//! chat gives when a command came without what it needs. Problems with a
+//! conversion itself are `UserError`s and say their own sentence. Plain
+//! text, no markup to get wrong.
 
 use std::time::Duration;
 
 use pixdrop::convert::{Format, Info};
 use pixdrop::history::Record;
-use pixdrop::{ByteSize, Reply};
+use pixdrop::{ByteSize, Options, Reply};
 
 pub fn help(command_prefix: &str) -> String {
     format!(
@@ -80,6 +84,96 @@ pub fn summary(reply: &Reply) -> String {
     line
 }
 
+/// The summary of a result too big to send on the platform, with the
+/// signed link to download it instead.
+pub fn as_link(reply: &Reply) -> String {
+    format!(
+        "{}\nIt's too big to send here, so download it: {}",
+        summary(reply),
+        reply.link
+    )
+}
+
+/// Added under the results when some of a request's images failed.
+pub fn some_failed(failure: &pixdrop::UserError) -> String {
+    format!("Some images weren't converted: {failure}")
+}
+
+/// A command no handler knows (an old registration, a typo).
+pub fn unknown_command(command_prefix: &str, name: &str) -> String {
+    format!(
+        "I don't know {command_prefix}{name}.\n\n{}",
+        help(command_prefix)
+    )
+}
+
+/// An album sent without a command (Telegram).
+pub const ALBUM_HINT: &str =
+    "Got your album. Send it again with /pdf (one PDF) or /convert FORMAT as the caption.";
+
+/// When an answer couldn't be made within the platform's deadline.
+pub const NOT_IN_TIME: &str = "Sorry, I couldn't answer that in time. Please try again.";
+
+/// Above the buttons or select of target formats offered for an image.
+pub const PICK_FORMAT: &str = "Convert to which format?";
+
+/// Where a chat takes the image as a caption or a reply, what to do when
+/// a command came without one.
+pub const IMAGE_BY_CAPTION_OR_REPLY: &str =
+    "Send an image with this command as its caption, or reply to an image with it.";
+
+/// Refusals of chat media that are not still images.
+pub const VIDEO_STICKER: &str =
+    "That sticker is a video, and I only convert images. Send a still or a WebP sticker.";
+pub const GIF_AS_VIDEO: &str = "Telegram turned that GIF into a video, and I only convert images. Send the GIF as a file (📎 → File) instead.";
+pub const VIDEO: &str = "That is a video, and I only convert images.";
+
+/// `/forget` asks before erasing anything; these are the question, its two
+/// buttons, and the answer to "no".
+pub const FORGET_QUESTION: &str = "Erase your whole conversion history? This can't be undone.";
+pub const FORGET_YES: &str = "Yes, erase it";
+pub const FORGET_NO: &str = "No, keep it";
+pub const FORGET_KEPT: &str = "Kept. Nothing was erased.";
+
+/// `/auto` where it means nothing: a private chat.
+pub const AUTO_IN_PRIVATE: &str = "/auto is for groups. Here, just send me images.";
+
+/// Added to the `/auto` confirmation where the bot can't see posted
+/// images (Discord without the Message Content intent).
+pub const AUTO_BLIND: &str = " I can only see images here when the bot's operator turns on the Message Content intent; until then, mention me with the image.";
+
+/// Where a chat takes images as attachments, what to say to a message
+/// that addresses the bot without one.
+pub const ATTACH_HINT: &str = "Attach an image (or several) and I'll convert it. Add option words like `webp 80` or `png resize=50%`, or leave them out and pick a format.";
+
+/// `/auto` from someone who isn't an admin of the `place` (group, server).
+pub fn auto_admins_only(place: &str) -> String {
+    format!("Only {place} admins can change auto-convert.")
+}
+
+/// `/auto off` done in the `place` (group, channel).
+pub fn auto_off(place: &str) -> String {
+    format!("Auto-convert is off in this {place}.")
+}
+
+/// `/auto` turned on with `options`; `kept` is false when the setting
+/// holds only until the next restart.
+pub fn auto_on(options: &Options, kept: bool) -> String {
+    let words: Vec<String> = options
+        .to_words()
+        .into_iter()
+        .map(|word| match word.strip_prefix("to=") {
+            Some(format) => format.to_uppercase(),
+            None => word,
+        })
+        .collect();
+    format!(
+        "Auto-convert is on: images posted here are answered as {}.{}",
+        words.join(" "),
+        until_restart(kept)
+    )
+}
+
 /// `HH:MM` of a unix time, in UTC.
 pub fn clock(unix: u64) -> String {
     let minutes = unix / 60 % (24 * 60);
@@ -151,7 +245,7 @@ pub fn described(info: &Info) -> String {
 }
 
 /// Added to an `/auto` confirmation when the setting could not be saved.
-pub fn until_restart(kept: bool) -> &'static str {
+fn until_restart(kept: bool) -> &'static str {
     if kept {
         ""
     } else {
@@ -204,5 +298,15 @@ mod tests {
         let text = privacy(Duration::from_secs(3600));
         assert!(text.contains("one hour") && text.contains("memory"));
         assert!(privacy(Duration::from_secs(900)).contains("15 minutes"));
+    }
+
+    #[test]
+    fn auto_on_names_the_format_and_whether_it_was_saved() {
+        let options = Options::parse(["webp", "80"]).unwrap();
+        assert_eq!(
+            auto_on(&options, true),
+            "Auto-convert is on: images posted here are answered as WEBP quality=80."
+        );
+        assert!(auto_on(&options, false).ends_with("couldn't save the setting.)"));
     }
 }

@@ -307,6 +307,10 @@ fn an_out_of_range_quality_is_a_user_error() {
     let output = scratch.path("out.webp");
     let run = pixdrop(&["convert", &input, "-o", &output, "--quality", "500"], b"");
     assert_user_error(&run, &output);
+    let said = pixdrop::UserError::from(pixdrop::error::OptionError::QualityOutOfRange {
+        word: "quality=500".into(),
+    });
+    assert_eq!(run.stderr.trim_end(), format!("pixdrop: {said}"));
 }
 
 #[test]

@@ -14,7 +14,7 @@ use image::{ImageFormat, Rgba, RgbaImage};
 use pixdrop::links::Signer;
 use pixdrop::pool::Pool;
 use pixdrop::store::{FileId, MemoryStore, Store};
-use pixdrop::{Core, Limits};
+use pixdrop::{Core, Limits, UserError};
 use pixdrop_bots::web::{self, AppState, RateLimit};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -194,7 +194,7 @@ async fn mistakes_get_json_errors_with_fitting_statuses() {
         (
             post("/api/convert?to=png&quality=500", png()),
             StatusCode::BAD_REQUEST,
-            "bad-options",
+            "quality-out-of-range",
         ),
         (
             post("/api/convert?to=heic", png()),
@@ -220,6 +220,37 @@ async fn mistakes_get_json_errors_with_fitting_statuses() {
             (expected_status, expected_code)
         );
         assert!(answer["message"].as_str().unwrap().ends_with('.'));
+    }
+}
+
+/// A multipart request to `/api/convert` with `body` under boundary `XyZ`.
+fn form(body: &[u8]) -> Request<Body> {
+    Request::post("/api/convert?to=png")
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=XyZ")
+        .body(Body::from(body.to_vec()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn uploads_without_an_image_say_which_part_is_missing() {
+    let state = default_state();
+    let cases = [
+        (post("/api/convert?to=png", Vec::new()), UserError::EmptyBody),
+        (
+            form(b"--XyZ\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n--XyZ--\r\n"),
+            UserError::NoFileInForm,
+        ),
+        (
+            form(b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nno closing boundary"),
+            UserError::FormUnreadable,
+        ),
+    ];
+    for (request, expected) in cases {
+        let (status, _, body) = send(&state, request).await;
+        let answer = json(&body);
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+        assert_eq!(answer["error"], expected.code());
+        assert_eq!(answer["message"], expected.to_string());
     }
 }
 

@@ -2,8 +2,8 @@
 //! Arbitrary UTF-8 is split into chat/CLI words (`Options::parse`) and into
 //! HTTP query pairs (`Options::parse_pairs`). Whatever parses must round-trip
 //! through its canonical words (`to_words`), and those words must be plain
-//! ASCII without spaces; whatever fails must fail as `bad-options` with a
-//! one-line sentence.
+//! ASCII without spaces; whatever fails must fail as an option mistake
+//! (`UserError::BadOption`) with a one-line sentence.
 
 #![no_main]
 
@@ -47,7 +47,7 @@ fn check_round_trip(options: &Options) {
 }
 
 fn check_error(error: &UserError, one_line: bool) {
-    assert_eq!(error.code(), "bad-options", "{error:?}");
+    assert!(matches!(error, UserError::BadOption(_)), "{error:?}");
     let sentence = error.to_string();
     assert!(!sentence.is_empty());
     if one_line {

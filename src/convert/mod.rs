@@ -161,7 +161,7 @@ pub fn pdf_of(inputs: &[&[u8]], options: &Options, limits: &Limits) -> Result<Ou
             });
         }
     }
-    let input = first.ok_or_else(|| UserError::bad_options("Send at least one image."))?;
+    let input = first.ok_or(UserError::NothingToConvert)?;
     let settings = Settings {
         quality: options
             .quality

@@ -26,9 +26,7 @@ pub fn orient(frames: &mut [Frame], orientation: Orientation) {
 pub fn crop(frames: &mut [Frame], crop: Crop) -> Result<(), UserError> {
     let (width, height) = frames[0].image.dimensions();
     if crop.x >= width || crop.y >= height {
-        return Err(UserError::bad_options(format!(
-            "That crop starts outside the image, which is {width}x{height}."
-        )));
+        return Err(UserError::CropOutside { width, height });
     }
     let w = crop.width.min(width - crop.x);
     let h = crop.height.min(height - crop.y);

@@ -59,29 +59,12 @@ impl Outcome {
     }
 
     pub(crate) fn from_stored(text: &str) -> Self {
-        const KNOWN: [&str; 14] = [
-            "ok",
-            "unsupported-format",
-            "cannot-write",
-            "too-large",
-            "too-many-pixels",
-            "too-many-frames",
-            "too-complex",
-            "corrupt",
-            "bad-options",
-            "target-unreachable",
-            "timeout",
-            "busy",
-            "internal",
-            "unknown",
-        ];
-        Self(
-            KNOWN
-                .iter()
-                .find(|k| **k == text)
-                .copied()
-                .unwrap_or("unknown"),
-        )
+        // `bad-options` named every option mistake in rows written before
+        // each mistake got its own code.
+        let mut known = ["ok", "unknown", "bad-options"]
+            .into_iter()
+            .chain(UserError::codes());
+        Self(known.find(|k| *k == text).unwrap_or("unknown"))
     }
 }
 
@@ -94,4 +77,17 @@ impl From<&UserError> for Outcome {
 /// Unix seconds rounded down to the minute: history needs no finer time.
 pub fn minute(unix_seconds: u64) -> i64 {
     (unix_seconds - unix_seconds % 60) as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_outcome_code_reads_back_from_a_stored_row() {
+        for code in UserError::codes().chain(["ok", "bad-options"]) {
+            assert_eq!(Outcome::from_stored(code).as_str(), code);
+        }
+        assert_eq!(Outcome::from_stored("made-up").as_str(), "unknown");
+    }
 }

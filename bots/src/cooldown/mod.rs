@@ -6,6 +6,7 @@
 //! (`across`), every instance checks the same bucket in Redis (`shared`),
 //! so N instances still give a sender one allowance. Both follow one rule
 //! (GCRA with the same `Pace`), so a limit means the same either way.
+//! A cooldown made `counted` reports each refusal to the core's metrics.
 
 mod shared;
 
@@ -18,7 +19,7 @@ use std::time::Duration;
 use governor::clock::{Clock, DefaultClock};
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
-use pixdrop::UserError;
+use pixdrop::{Core, Platform, UserError};
 
 pub use shared::Shared;
 
@@ -85,6 +86,8 @@ fn refused(wait: Duration) -> UserError {
 pub struct Cooldown<K: Sender> {
     pace: Pace,
     buckets: Buckets<K>,
+    /// The core whose metrics count this cooldown's refusals, by platform.
+    counted: Option<(Core, Platform)>,
 }
 
 enum Buckets<K: Sender> {
@@ -107,6 +110,15 @@ impl<K: Sender> Cooldown<K> {
                 limiter: RateLimiter::keyed(pace.quota()),
                 checks: AtomicU32::new(0),
             },
+            counted: None,
+        }
+    }
+
+    /// Counts every refusal on `core`'s metrics as `platform`'s.
+    pub fn counted(self, core: &Core, platform: Platform) -> Self {
+        Self {
+            counted: Some((core.clone(), platform)),
+            ..self
         }
     }
 
@@ -115,11 +127,11 @@ impl<K: Sender> Cooldown<K> {
     pub fn across(self, shared: Option<&Shared>, scope: &'static str) -> Self {
         match shared {
             Some(shared) => Self {
-                pace: self.pace,
                 buckets: Buckets::Shared {
                     shared: shared.clone(),
                     scope,
                 },
+                ..self
             },
             None => self,
         }
@@ -129,6 +141,14 @@ impl<K: Sender> Cooldown<K> {
     /// wait. With Redis out of reach the answer is `Unavailable`: a limit
     /// that silently lapses in an outage is no limit.
     pub async fn admit(&self, sender: &K) -> Result<(), UserError> {
+        let admitted = self.take(sender).await;
+        if let (Err(refused), Some((core, platform))) = (&admitted, &self.counted) {
+            core.count_refusal(*platform, refused);
+        }
+        admitted
+    }
+
+    async fn take(&self, sender: &K) -> Result<(), UserError> {
         match &self.buckets {
             Buckets::Here { limiter, checks } => {
                 if checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {

@@ -10,7 +10,7 @@ use serenity::all::{
 use super::Bot;
 use super::interact::{answer, defer, user};
 use super::respond::Responder;
-use crate::account;
+use crate::{account, texts};
 
 pub async fn history(bot: &Bot, to: &Responder, command: &CommandInteraction) {
     let recording = command
@@ -53,11 +53,11 @@ pub async fn export(bot: &Bot, to: &Responder, command: &CommandInteraction) {
 
 pub async fn forget_prompt(to: &Responder, command: &CommandInteraction) {
     let buttons = CreateActionRow::Buttons(vec![
-        CreateButton::new("forget:yes").label("Yes, erase it"),
-        CreateButton::new("forget:no").label("No, keep it"),
+        CreateButton::new("forget:yes").label(texts::FORGET_YES),
+        CreateButton::new("forget:no").label(texts::FORGET_NO),
     ]);
     let message = CreateInteractionResponseMessage::new()
-        .content("Erase your whole conversion history? This can't be undone.")
+        .content(texts::FORGET_QUESTION)
         .components(vec![buttons])
         .ephemeral(true);
     let response = CreateInteractionResponse::Message(message);
@@ -71,7 +71,7 @@ pub async fn forget(bot: &Bot, to: &Responder, component: &ComponentInteraction,
         let user = user(bot, component.user.id);
         account::forget(bot.core.history(), &user).await
     } else {
-        "Kept. Nothing was erased.".to_string()
+        texts::FORGET_KEPT.to_string()
     };
     let message = CreateInteractionResponseMessage::new()
         .content(text)

@@ -14,6 +14,7 @@ use super::fetch::Source;
 use super::interact::{answer, convert_all, format_select, request};
 use super::respond::Responder;
 use super::{Bot, fetch};
+use crate::texts;
 
 /// Discord's upload limit for a bot outside interactions (no boosts).
 const DEFAULT_UPLOAD_LIMIT: u64 = 10 * 1024 * 1024;
@@ -27,36 +28,24 @@ pub async fn auto(bot: &Bot, to: &Responder, command: &CommandInteraction) {
             p.contains(Permissions::ADMINISTRATOR) || p.contains(Permissions::MANAGE_CHANNELS)
         });
     if !allowed {
-        return answer(
-            to,
-            command,
-            "Only server admins can change auto-convert.",
-            true,
-        )
-        .await;
+        return answer(to, command, &texts::auto_admins_only("server"), true).await;
     }
     let (words, _) = request(command);
     let off = command.data.options().iter().any(|o| o.name == "off") || words.is_empty();
     let channel = command.channel_id.get().to_string();
     if off {
         bot.auto.set(&channel, None).await;
-        return answer(to, command, "Auto-convert is off in this channel.", false).await;
+        return answer(to, command, &texts::auto_off("channel"), false).await;
     }
     let options = match pixdrop::Options::parse(words.iter().map(String::as_str)) {
         Ok(options) => options,
         Err(error) => return answer(to, command, &error.to_string(), true).await,
     };
     let kept = bot.auto.set(&channel, Some(&options)).await;
-    let blind = if bot.settings.message_content {
-        ""
-    } else {
-        " I can only see images here when the bot's operator turns on the Message Content intent; until then, mention me with the image."
-    };
-    let text = format!(
-        "Auto-convert is on: images posted here are answered as {}.{}{blind}",
-        words.join(" ").trim_start_matches("to=").to_uppercase(),
-        crate::texts::until_restart(kept)
-    );
+    let mut text = texts::auto_on(&options, kept);
+    if !bot.settings.message_content {
+        text.push_str(texts::AUTO_BLIND);
+    }
     answer(to, command, &text, false).await;
 }
 
@@ -83,8 +72,8 @@ pub async fn posted(bot: &Bot, http: &Arc<Http>, message: &Message) {
         return;
     }
     if sources.is_empty() {
-        let hint = "Attach an image (or several) and I'll convert it. Add option words like `webp 80` or `png resize=50%`, or leave them out and pick a format.";
-        return reply(bot, message, CreateMessage::new().content(hint), &[]).await;
+        let hint = CreateMessage::new().content(texts::ATTACH_HINT);
+        return reply(bot, message, hint, &[]).await;
     }
     let words = option_words(&message.content);
     match pixdrop::Options::parse(words.iter().map(String::as_str)) {
@@ -94,7 +83,7 @@ pub async fn posted(bot: &Bot, http: &Arc<Http>, message: &Message) {
         parsed => {
             let lead = parsed.err().map_or(String::new(), |e| format!("{e}\n"));
             let offer = CreateMessage::new()
-                .content(format!("{lead}Convert to:"))
+                .content(format!("{lead}{}", texts::PICK_FORMAT))
                 .components(vec![format_select(message)]);
             reply(bot, message, offer, &[]).await;
         }

@@ -87,7 +87,7 @@ impl Endpoint {
             }),
             _ => Ok(json!({
                 "type": 4,
-                "data": { "content": "Sorry, I couldn't answer that in time. Please try again.", "flags": EPHEMERAL },
+                "data": { "content": crate::texts::NOT_IN_TIME, "flags": EPHEMERAL },
             })),
         }
     }

@@ -70,9 +70,7 @@ pub async fn download(bot: &Bot, source: &Source) -> Result<Bytes, UserError> {
     download.check_declared(source.declared)?;
     if !allowed(bot, &source.url) {
         tracing::warn!("discord image from an unexpected host refused");
-        return Err(UserError::bad_options(
-            "I only fetch images uploaded to Discord itself.",
-        ));
+        return Err(UserError::WrongHost);
     }
     download.get(bot.downloads.get(&source.url)).await
 }

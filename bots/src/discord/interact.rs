@@ -22,7 +22,7 @@ use super::reply::files_or_links;
 use super::respond::Responder;
 use super::rest;
 use super::{Bot, account, drop};
-use crate::texts;
+use crate::{shortcuts, texts};
 
 pub async fn handle(bot: &Bot, to: &Responder, interaction: Interaction) {
     match interaction {
@@ -43,6 +43,7 @@ pub(super) fn user(bot: &Bot, id: UserId) -> UserHash {
 pub(super) fn request(command: &CommandInteraction) -> (Vec<String>, Option<Source>) {
     let mut words = Vec::new();
     let mut image = None;
+    let mut target = None;
     for option in command.data.options() {
         match (option.name, option.value) {
             ("image", ResolvedValue::Attachment(attachment)) => image = Some(attachment.into()),
@@ -50,16 +51,16 @@ pub(super) fn request(command: &CommandInteraction) -> (Vec<String>, Option<Sour
             ("quality", ResolvedValue::Integer(quality)) => {
                 words.push(format!("quality={quality}"))
             }
-            ("size", ResolvedValue::String(size)) => words.push(format!("resize={size}")),
-            ("target", ResolvedValue::String(target)) => words.push(format!("max={target}")),
+            ("size", ResolvedValue::String(size)) => words.push(shortcuts::resize(size)),
+            ("target", ResolvedValue::String(given)) => target = Some(given),
             ("options", ResolvedValue::String(more)) => {
                 words.extend(more.split_whitespace().map(str::to_string))
             }
             _ => {}
         }
     }
-    if command.data.name == "compress" && words.is_empty() {
-        words = vec!["webp".into(), "75".into()];
+    if command.data.name == "compress" {
+        words.extend(shortcuts::compress(target));
     }
     (words, image)
 }
@@ -74,7 +75,7 @@ async fn slash(bot: &Bot, to: &Responder, command: &CommandInteraction) {
         "forget" => account::forget_prompt(to, command).await,
         "export" => account::export(bot, to, command).await,
         "auto" => drop::auto(bot, to, command).await,
-        _ => answer(to, command, "I don't know that command.", true).await,
+        name => answer(to, command, &texts::unknown_command("/", name), true).await,
     }
 }
 
@@ -102,7 +103,7 @@ async fn convert_command(bot: &Bot, to: &Responder, command: &CommandInteraction
         Some(image) => {
             convert_all(bot, &words, std::slice::from_ref(&image), command.user.id).await
         }
-        None => Err(UserError::bad_options("Attach an image to convert.")),
+        None => Err(UserError::NothingToConvert),
     };
     match result {
         Ok(batch) => {
@@ -132,7 +133,7 @@ impl Batch {
     pub(super) fn message(&self, limit: u64) -> (Vec<CreateAttachment>, String) {
         let (files, mut text) = files_or_links(&self.replies, limit);
         if let Some(failure) = &self.failure {
-            text.push_str(&format!("\n\nSome images weren't converted: {failure}"));
+            text.push_str(&format!("\n\n{}", texts::some_failed(failure)));
         }
         (files, text)
     }
@@ -188,9 +189,7 @@ pub(super) async fn convert_all(
     }
     match failure {
         Some(error) if replies.is_empty() => Err(error),
-        _ if replies.is_empty() => Err(UserError::bad_options(
-            "I couldn't find an image in that message.",
-        )),
+        _ if replies.is_empty() => Err(UserError::NoImageInMessage),
         failure => Ok(Batch { replies, failure }),
     }
 }
@@ -230,7 +229,8 @@ pub(super) async fn answer(
 async fn info(bot: &Bot, to: &Responder, command: &CommandInteraction) {
     let (_, image) = request(command);
     let Some(image) = image else {
-        return answer(to, command, "Attach an image to describe.", true).await;
+        let missing = UserError::NothingToConvert.to_string();
+        return answer(to, command, &missing, true).await;
     };
     if let Err(error) = defer(to, command, true).await {
         return tracing::warn!("discord defer failed: {error}");
@@ -267,10 +267,11 @@ async fn offer_formats(to: &Responder, command: &CommandInteraction) {
             .get(&MessageId::new(id.get()))
     });
     let Some(target) = target.filter(|m| !fetch::sources(m).is_empty()) else {
-        return answer(to, command, "That message has no image in it.", true).await;
+        let missing = UserError::NoImageInMessage.to_string();
+        return answer(to, command, &missing, true).await;
     };
     let message = CreateInteractionResponseMessage::new()
-        .content("Convert the image(s) in that message to:")
+        .content(texts::PICK_FORMAT)
         .components(vec![format_select(target)])
         .ephemeral(true);
     let response = CreateInteractionResponse::Message(message);
@@ -332,12 +333,7 @@ async fn component_pressed(bot: &Bot, to: &Responder, component: &ComponentInter
         Ok(target) => fetch::sources(&target),
         Err(error) => {
             tracing::warn!("discord target message not readable: {error}");
-            return followup_error(
-                to,
-                component,
-                &UserError::bad_options("I couldn't read that message's images any more."),
-            )
-            .await;
+            return followup_error(to, component, &UserError::ImagesGone).await;
         }
     };
     let words = std::slice::from_ref(format);

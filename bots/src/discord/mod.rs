@@ -93,7 +93,8 @@ impl Bot {
         Ok(Arc::new(Self {
             rest: Arc::new(Rest::new(&settings.token, settings.api_url.as_deref())?),
             pace: Cooldown::per_minute(settings.per_user_per_minute)
-                .across(settings.shared_pace.as_ref(), "discord"),
+                .across(settings.shared_pace.as_ref(), "discord")
+                .counted(&core, pixdrop::Platform::Discord),
             auto: AutoConvert::new(core.clone(), pixdrop::Platform::Discord),
             core,
             settings,
@@ -130,11 +131,7 @@ impl Bot {
     /// handler in flight is done (their edits and follow-ups sent) or
     /// `deadline` passes.
     pub async fn finish(&self, deadline: Instant) {
-        self.work.close();
-        if tokio::time::timeout_at(deadline, self.work.wait())
-            .await
-            .is_err()
-        {
+        if !crate::service::wait_for_tasks(&self.work, deadline).await {
             tracing::warn!(
                 unfinished = self.work.len(),
                 "discord: drain time is up with interactions still in flight"

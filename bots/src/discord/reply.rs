@@ -13,18 +13,14 @@ pub fn files_or_links(replies: &[Reply], limit: u64) -> (Vec<CreateAttachment>, 
     let mut files = Vec::new();
     let mut text = Vec::new();
     for reply in replies {
-        let summary = texts::summary(reply);
         if reply.bytes.len() as u64 <= limit {
             files.push(CreateAttachment::bytes(
                 reply.bytes.to_vec(),
                 reply.file_name(),
             ));
-            text.push(summary);
+            text.push(texts::summary(reply));
         } else {
-            text.push(format!(
-                "{summary}\nToo big to attach here, so download it: {}",
-                reply.link
-            ));
+            text.push(texts::as_link(reply));
         }
     }
     (files, text.join("\n\n"))

@@ -10,7 +10,7 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
 use super::Context;
 use super::chat::{fail, say, user_of};
 use super::send::retrying;
-use crate::account;
+use crate::{account, texts};
 
 pub async fn history(context: &Context, message: &Message, words: &[String]) {
     let Some(user) = user_of(context, message) else {
@@ -42,15 +42,12 @@ pub async fn export(context: &Context, message: &Message) {
 
 pub async fn forget_prompt(context: &Context, message: &Message) {
     let keyboard = InlineKeyboardMarkup::new([[
-        InlineKeyboardButton::callback("Yes, erase it", "forget:yes"),
-        InlineKeyboardButton::callback("No, keep it", "forget:no"),
+        InlineKeyboardButton::callback(texts::FORGET_YES, "forget:yes"),
+        InlineKeyboardButton::callback(texts::FORGET_NO, "forget:no"),
     ]]);
     let request = context
         .bot
-        .send_message(
-            message.chat.id,
-            "Erase your whole conversion history? This can't be undone.",
-        )
+        .send_message(message.chat.id, texts::FORGET_QUESTION)
         .reply_markup(keyboard);
     if let Err(error) = retrying(|| request.clone()).await {
         tracing::warn!("telegram: forget prompt not sent: {error}");
@@ -64,37 +61,23 @@ pub async fn forget(context: &Context, message: &Message, user: &UserHash) {
 
 pub async fn auto(context: &Context, message: &Message, words: &[String]) {
     if message.chat.is_private() {
-        return say(
-            context,
-            message,
-            "/auto is for groups. Here, just send me images.",
-        )
-        .await;
+        return say(context, message, texts::AUTO_IN_PRIVATE).await;
     }
     let Some(user) = &message.from else { return };
     let admins = retrying(|| context.bot.get_chat_administrators(message.chat.id)).await;
     if !admins.is_ok_and(|admins| admins.iter().any(|a| a.user.id == user.id)) {
-        return say(context, message, "Only group admins can change /auto.").await;
+        return say(context, message, &texts::auto_admins_only("group")).await;
     }
     let place = message.chat.id.0.to_string();
     match words.first().map(String::as_str) {
         None | Some("off") => {
             context.auto.set(&place, None).await;
-            say(context, message, "Auto-convert is off in this group.").await;
+            say(context, message, &texts::auto_off("group")).await;
         }
         Some(_) => match Options::parse(words.iter().map(String::as_str)) {
             Ok(options) => {
                 let kept = context.auto.set(&place, Some(&options)).await;
-                say(
-                    context,
-                    message,
-                    &format!(
-                        "Auto-convert is on: images here become {}.{}",
-                        words.join(" "),
-                        crate::texts::until_restart(kept)
-                    ),
-                )
-                .await;
+                say(context, message, &texts::auto_on(&options, kept)).await;
             }
             Err(error) => fail(context, message, &error).await,
         },

@@ -21,14 +21,13 @@ use tokio::time::Instant;
 use super::Context;
 use super::chat::{Ask, Working, ask, client_of, deliver, fail, pace, say, say_to, user_of};
 use super::media;
+use crate::texts;
 
 /// How long a part's holder waits for the lead to decide. The lead may
 /// first finish a conversion its chat asked for earlier.
 const PLAN_WITHIN: Duration = Duration::from_secs(120);
 /// Past the download time, how long the lead waits for the other parts.
 const COLLECT_MARGIN: Duration = Duration::from_secs(15);
-const HINT: &str =
-    "Got your album. Send it again with /pdf (one PDF) or /convert FORMAT as the caption.";
 
 /// Why a part gives no image, as the user is told.
 enum Problem {
@@ -115,7 +114,7 @@ async fn lead_album(
         Ask::Convert(words) => words,
         Ask::KeyboardOrQuiet if lead.chat.is_private() => {
             album.decide(Plan::Nothing).await?;
-            say(context, lead, HINT).await;
+            say(context, lead, texts::ALBUM_HINT).await;
             return Ok(());
         }
         _ => return album.decide(Plan::Nothing).await,

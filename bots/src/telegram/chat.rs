@@ -27,7 +27,7 @@ use super::offset::{Queued, Receipt};
 use super::send::retrying;
 use super::words::{self, Command};
 use super::{Context, account};
-use crate::texts;
+use crate::{shortcuts, texts};
 
 /// A worker with nothing to do for this long exits; the next update starts a new one.
 const IDLE: Duration = Duration::from_secs(600);
@@ -125,17 +125,13 @@ pub(super) fn ask(context: &Context, message: &Message) -> Ask {
     match name.as_str() {
         "convert" => Ask::Convert(words),
         "compress" => {
-            match words.first() {
-                Some(target) => {
-                    words[0] = format!("max={}", target.trim_start_matches(['<', '≤', '=']))
-                }
-                None => words = vec!["webp".into(), "75".into()],
-            }
-            Ask::Convert(words)
+            let mut compress = shortcuts::compress(words.first().map(String::as_str));
+            compress.extend(words.into_iter().skip(1));
+            Ask::Convert(compress)
         }
         "resize" => {
             if let Some(size) = words.first_mut() {
-                *size = format!("resize={size}");
+                *size = shortcuts::resize(size);
             }
             Ask::Convert(words)
         }
@@ -151,9 +147,7 @@ pub(super) fn ask(context: &Context, message: &Message) -> Ask {
         "forget" => Ask::Forget,
         "export" => Ask::Export,
         "auto" => Ask::Auto(words),
-        _ if message.chat.is_private() => {
-            Ask::Text(format!("I don't know /{name}.\n\n{}", texts::help("/")))
-        }
+        _ if message.chat.is_private() => Ask::Text(texts::unknown_command("/", &name)),
         _ => Ask::Nothing,
     }
 }
@@ -162,27 +156,13 @@ async fn handle_message(context: &Context, message: &Message) {
     let private = message.chat.is_private();
     let found = media::find(message);
     match ask(context, message) {
-        Ask::Convert(words) => {
-            match found {
-                Some(media) => convert(context, message, &[media], &words).await,
-                None => say(
-                    context,
-                    message,
-                    "Send an image with this command as its caption, or reply to an image with it.",
-                )
-                .await,
-            }
-        }
+        Ask::Convert(words) => match found {
+            Some(media) => convert(context, message, &[media], &words).await,
+            None => say(context, message, texts::IMAGE_BY_CAPTION_OR_REPLY).await,
+        },
         Ask::Info => match found {
             Some(media) => info(context, message, &media).await,
-            None => {
-                say(
-                    context,
-                    message,
-                    "Reply to an image with /info, or send one with /info as its caption.",
-                )
-                .await
-            }
+            None => say(context, message, texts::IMAGE_BY_CAPTION_OR_REPLY).await,
         },
         Ask::Text(text) => say(context, message, &text).await,
         Ask::History(words) => account::history(context, message, &words).await,
@@ -275,13 +255,8 @@ pub(super) async fn deliver(
     reply_to: Option<MessageId>,
     reply: &Reply,
 ) {
-    let caption = texts::summary(reply);
     let sent = if reply.bytes.len() as u64 > context.settings.upload_limit {
-        let text = format!(
-            "{caption}\nIt's too big to send here, so download it: {}",
-            reply.link
-        );
-        let request = context.bot.send_message(chat, text);
+        let request = context.bot.send_message(chat, texts::as_link(reply));
         let request = match reply_to {
             Some(id) => {
                 request.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply())
@@ -291,7 +266,10 @@ pub(super) async fn deliver(
         retrying(|| request.clone()).await.map(drop)
     } else {
         let file = InputFile::memory(reply.bytes.clone()).file_name(reply.file_name());
-        let request = context.bot.send_document(chat, file).caption(caption);
+        let request = context
+            .bot
+            .send_document(chat, file)
+            .caption(texts::summary(reply));
         let request = match reply_to {
             Some(id) => {
                 request.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply())
@@ -313,20 +291,22 @@ pub(super) async fn pace(context: &Context, message: &Message) -> Result<(), Use
     }
 }
 
-/// Checks the sender's pace before anything is fetched for them.
-async fn paced(context: &Context, message: &Message) -> Result<Client, UserError> {
+/// Checks the sender's pace before anything is fetched for them, then
+/// downloads `media`; returns whose line the work waits in, and the bytes.
+async fn fetch_paced(
+    context: &Context,
+    message: &Message,
+    media: &Media,
+) -> Result<(Client, bytes::Bytes), UserError> {
     pace(context, message).await?;
-    Ok(client_of(user_of(context, message).as_ref(), message))
+    let client = client_of(user_of(context, message).as_ref(), message);
+    let bytes = media::download(context, media, context.download_limit()).await?;
+    Ok((client, bytes))
 }
 
 async fn info(context: &Context, message: &Message, media: &Media) {
-    let client = match paced(context, message).await {
-        Ok(client) => client,
-        Err(error) => return fail(context, message, &error).await,
-    };
-    let limit = context.download_limit();
-    let bytes = match media::download(context, media, limit).await {
-        Ok(bytes) => bytes,
+    let (client, bytes) = match fetch_paced(context, message, media).await {
+        Ok(fetched) => fetched,
         Err(error) => return fail(context, message, &error).await,
     };
     let found = context.core.describe(bytes, client).await;
@@ -346,13 +326,8 @@ async fn offer_keyboard(context: &Context, message: &Message, media: &Media) {
         return say(context, message, refusal).await;
     }
     let received = Instant::now();
-    let client = match paced(context, message).await {
-        Ok(client) => client,
-        Err(error) => return fail(context, message, &error).await,
-    };
-    let limit = context.download_limit();
-    let bytes = match media::download(context, media, limit).await {
-        Ok(bytes) => bytes,
+    let (client, bytes) = match fetch_paced(context, message, media).await {
+        Ok(fetched) => fetched,
         Err(error) => return fail(context, message, &error).await,
     };
     let id = match context.core.hold(bytes, received, client).await {
@@ -366,7 +341,7 @@ async fn offer_keyboard(context: &Context, message: &Message, media: &Media) {
     let keyboard = InlineKeyboardMarkup::new(buttons.chunks(3).map(<[_]>::to_vec));
     let request = context
         .bot
-        .send_message(message.chat.id, "Convert to which format?")
+        .send_message(message.chat.id, texts::PICK_FORMAT)
         .reply_markup(keyboard)
         .reply_parameters(ReplyParameters::new(message.id).allow_sending_without_reply());
     if let Err(error) = retrying(|| request.clone()).await {
@@ -389,7 +364,7 @@ async fn handle_button(context: &Context, query: &CallbackQuery) {
         return account::forget(context, message, &user).await;
     }
     if data == "forget:no" {
-        return say(context, message, "Kept. Nothing was erased.").await;
+        return say(context, message, texts::FORGET_KEPT).await;
     }
     let mut parts = data.split(':');
     let (Some("c"), Some(id), Some(format)) = (parts.next(), parts.next(), parts.next()) else {

@@ -9,6 +9,7 @@ use teloxide::prelude::*;
 use teloxide::types::{FileId, Message};
 
 use super::Context;
+use crate::texts;
 
 /// A file a message points at, before it is downloaded.
 #[derive(Debug, Clone)]
@@ -42,9 +43,7 @@ fn own(message: &Message) -> Option<Media> {
         });
     }
     if let Some(sticker) = message.sticker() {
-        let refusal = (sticker.is_video()).then_some(
-            "That sticker is a video, and I only convert images. Send a still or a WebP sticker.",
-        );
+        let refusal = sticker.is_video().then_some(texts::VIDEO_STICKER);
         return Some(Media {
             file_id: sticker.file.id.clone(),
             size: declared(sticker.file.size),
@@ -59,16 +58,14 @@ fn own(message: &Message) -> Option<Media> {
         return Some(Media {
             file_id: animation.file.id.clone(),
             size: declared(animation.file.size),
-            refusal: (!is_gif).then_some(
-                "Telegram turned that GIF into a video, and I only convert images. Send the GIF as a file (📎 → File) instead.",
-            ),
+            refusal: (!is_gif).then_some(texts::GIF_AS_VIDEO),
         });
     }
     if message.video().is_some() {
         return Some(Media {
             file_id: message.video().expect("checked").file.id.clone(),
             size: None,
-            refusal: Some("That is a video, and I only convert images."),
+            refusal: Some(texts::VIDEO),
         });
     }
     None

@@ -132,7 +132,8 @@ pub async fn run(
     let username = introduce(&bot, hook.as_ref()).await?;
     tracing::info!(webhook = hook.is_some(), "telegram bot connected");
     let pace = Cooldown::per_minute(settings.per_user_per_minute)
-        .across(settings.shared_pace.as_ref(), "telegram");
+        .across(settings.shared_pace.as_ref(), "telegram")
+        .counted(&core, pixdrop::Platform::Telegram);
     let auto = AutoConvert::new(core.clone(), pixdrop::Platform::Telegram);
     let downloads = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
@@ -339,11 +340,7 @@ impl Workers {
     /// what it was given, and waits for that until `deadline`.
     async fn finish(mut self, deadline: Instant) -> Ledger {
         self.queues.clear();
-        self.running.close();
-        if tokio::time::timeout_at(deadline, self.running.wait())
-            .await
-            .is_err()
-        {
+        if !crate::service::wait_for_tasks(&self.running, deadline).await {
             tracing::warn!(
                 unfinished = self.ledger.open(),
                 "telegram: drain time is up with updates still in flight"

@@ -145,9 +145,7 @@ async fn read_body(body: Body, headers: &HeaderMap, limit: u64) -> Result<Bytes,
         return Err(too_large(bytes.len() as u64));
     }
     if bytes.is_empty() {
-        return Err(UserError::bad_options(
-            "Send an image in the request body, or as the `file` field of a form.",
-        ));
+        return Err(UserError::EmptyBody);
     }
     Ok(bytes)
 }
@@ -158,19 +156,13 @@ const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 async fn first_file(raw: Bytes, boundary: String) -> Result<Bytes, UserError> {
     let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(raw) });
     let mut form = multer::Multipart::new(stream, boundary);
-    let malformed = |_| {
-        UserError::bad_options(
-            "The upload form could not be read; send the image as a `file` field.",
-        )
-    };
+    let malformed = |_| UserError::FormUnreadable;
     while let Some(field) = form.next_field().await.map_err(malformed)? {
         if field.file_name().is_some() || field.name() == Some("file") {
             return field.bytes().await.map_err(malformed);
         }
     }
-    Err(UserError::bad_options(
-        "The form had no file in it; send the image as a `file` field.",
-    ))
+    Err(UserError::NoFileInForm)
 }
 
 pub fn download_response(

@@ -19,7 +19,16 @@ impl From<UserError> for ApiError {
 pub fn status(error: &UserError) -> StatusCode {
     match error {
         UserError::UnsupportedFormat { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        UserError::CannotWrite { .. } | UserError::BadOptions { .. } => StatusCode::BAD_REQUEST,
+        UserError::CannotWrite { .. }
+        | UserError::BadOption(_)
+        | UserError::CropOutside { .. }
+        | UserError::TooWideForFormat { .. }
+        | UserError::NothingToConvert
+        | UserError::NoImageInMessage
+        | UserError::WrongHost
+        | UserError::EmptyBody
+        | UserError::FormUnreadable
+        | UserError::NoFileInForm => StatusCode::BAD_REQUEST,
         UserError::TooLarge { .. }
         | UserError::TooManyPixels { .. }
         | UserError::TooManyFrames { .. }
@@ -37,7 +46,7 @@ pub fn status(error: &UserError) -> StatusCode {
             StatusCode::TOO_MANY_REQUESTS
         }
         UserError::DownloadStalled => StatusCode::REQUEST_TIMEOUT,
-        UserError::Gone => StatusCode::GONE,
+        UserError::Gone | UserError::ImagesGone => StatusCode::GONE,
         UserError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

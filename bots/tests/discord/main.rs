@@ -4,8 +4,9 @@
 //! the REST calls the bot made: which interaction responses, in which order,
 //! with which files and bytes, and where it stayed silent. One binary for
 //! all of Discord: `endpoint` (interactions over HTTP), `pacing`, `drain`
-//! (shutdown, 429s and stalls), `binary` (the released binary from outside)
-//! and `fake_selftest` (the fake against serenity itself) are its modules.
+//! (shutdown, 429s and stalls), `refusals` (the adapter's own errors),
+//! `binary` (the released binary from outside) and `fake_selftest` (the
+//! fake against serenity itself) are its modules.
 
 mod binary;
 #[path = "../discord_fake/mod.rs"]
@@ -15,6 +16,7 @@ mod endpoint;
 mod fake_selftest;
 mod pacing;
 mod posted;
+mod refusals;
 #[path = "../support/mod.rs"]
 mod support;
 

@@ -6,7 +6,8 @@ use super::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_past_the_pace_is_told_to_wait_and_others_go_on() {
-    let bot = Running::start_paced(core(), 5).await;
+    let core = core();
+    let bot = Running::start_paced(core.clone(), 5).await;
     let fake = &bot.fake;
     let delivered = |interaction: &Value| {
         let interaction = interaction.clone();
@@ -44,5 +45,12 @@ async fn a_user_past_the_pace_is_told_to_wait_and_others_go_on() {
     someone_else["member"]["user"]["id"] = Value::String("1050000000000000999".into());
     fake.interact(&someone_else);
     fake.wait_for(delivered(&someone_else), REPLY).await;
+    let metrics = core.metrics_text().await;
+    assert!(
+        metrics
+            .lines()
+            .any(|line| line == "pixdrop_rate_limited_total{platform=\"discord\"} 1"),
+        "the refusal is not counted:\n{metrics}"
+    );
     bot.stop().await;
 }

@@ -606,7 +606,8 @@ async fn an_oversized_file_is_refused_without_fetching_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_past_the_pace_is_told_to_wait_before_anything_is_fetched() {
-    let bot = Running::start_paced(false, 5).await;
+    let core = core(false).await;
+    let bot = Running::start_on(FakeTelegram::start().await, core.clone(), 5).await;
     let fake = &bot.fake;
     let (first, _, _) = fake.add_file(&png(40, 30), "png");
     let update = fake.private_document(CHAT, CHAT, &first, Some("/convert webp"));
@@ -625,6 +626,13 @@ async fn a_user_past_the_pace_is_told_to_wait_before_anything_is_fetched() {
         fetched,
         "fetched before refusing\n{}",
         fake.dump()
+    );
+    let metrics = core.metrics_text().await;
+    assert!(
+        metrics
+            .lines()
+            .any(|line| line == "pixdrop_rate_limited_total{platform=\"telegram\"} 1"),
+        "the refusal is not counted:\n{metrics}"
     );
     bot.stop().await;
 }

@@ -10,9 +10,12 @@ use crate::UserError;
 pub fn encode(image: &DynamicImage, settings: &Settings) -> Result<Vec<u8>, UserError> {
     let (width, height) = (image.width(), image.height());
     let (Ok(w), Ok(h)) = (u16::try_from(width), u16::try_from(height)) else {
-        return Err(UserError::bad_options(format!(
-            "JPEG can't be wider or taller than 65535 pixels; this image is {width}x{height}. Resize it or pick PNG or WebP."
-        )));
+        return Err(UserError::TooWideForFormat {
+            format: "JPEG".into(),
+            limit: u16::MAX.into(),
+            width,
+            height,
+        });
     };
     let gray = !image.color().has_color();
     let pixels = if gray {
