@@ -141,7 +141,10 @@ impl Core {
         let format = convert::readable_format(&input)?;
         let remaining = self.remaining(received)?;
         let exact = Bytes::copy_from_slice(&input);
-        let (id, _) = self.store.put(exact, format.name(), remaining, client).await?;
+        let (id, _) = self
+            .store
+            .put(exact, format.name(), remaining, client)
+            .await?;
         Ok(id)
     }
 

@@ -757,6 +757,33 @@ async fn formats_lists_webp() {
 }
 
 /// Waits for this interaction's first callback and returns its body.
+/// The text of the first delivered follow-up to `interaction` whose text
+/// `said` accepts, checked to be ephemeral and to carry no file.
+async fn ephemeral_notice(
+    fake: &FakeDiscord,
+    interaction: &Value,
+    said: impl Fn(&str) -> bool,
+) -> String {
+    let told = |calls: &[Call]| {
+        follow_ups(calls, interaction)
+            .iter()
+            .any(|(_, c)| c.ok() && said(c.content()))
+    };
+    let calls = fake.wait_for(told, REPLY).await;
+    let (_, notice) = follow_ups(&calls, interaction)
+        .into_iter()
+        .find(|(_, c)| c.ok() && said(c.content()))
+        .unwrap();
+    assert_eq!(
+        notice.json["flags"].as_u64().unwrap_or(0) & 64,
+        64,
+        "not ephemeral: {}",
+        notice.summary()
+    );
+    assert!(notice.file().is_none());
+    notice.content().to_string()
+}
+
 async fn answer_to(fake: &FakeDiscord, interaction: &Value) -> Value {
     let calls = fake
         .wait_for(|calls| callback_to(calls, interaction).is_some(), REPLY)

@@ -23,23 +23,8 @@ async fn a_user_past_the_pace_is_told_to_wait_and_others_go_on() {
 
     let second = convert(fake, &png(20, 20), "webp", UPLOAD_LIMIT);
     fake.interact(&second);
-    let refused = |calls: &[Call]| {
-        follow_ups(calls, &second)
-            .iter()
-            .any(|(_, c)| c.ok() && c.content().contains("faster"))
-    };
-    let calls = fake.wait_for(refused, REPLY).await;
-    let (_, notice) = follow_ups(&calls, &second)
-        .into_iter()
-        .find(|(_, c)| c.ok())
-        .unwrap();
-    assert_eq!(
-        notice.json["flags"].as_u64().unwrap_or(0) & 64,
-        64,
-        "ephemeral"
-    );
-    assert!(notice.content().contains(" s."), "{}", notice.content());
-    assert!(notice.file().is_none());
+    let notice = ephemeral_notice(fake, &second, |text| text.contains("faster")).await;
+    assert!(notice.contains(" s."), "{notice}");
 
     let mut someone_else = convert(fake, &png(20, 20), "webp", UPLOAD_LIMIT);
     someone_else["member"]["user"]["id"] = Value::String("1050000000000000999".into());

@@ -12,23 +12,7 @@ async fn choose_png(fake: &FakeDiscord, channel: u64, message_id: &str, on: &Val
     let custom_id = format!("convert:{channel}:{message_id}");
     let choice = fake.component(&custom_id, vec!["png"], on);
     fake.interact(&choice);
-    let told = |calls: &[Call]| {
-        follow_ups(calls, &choice)
-            .iter()
-            .any(|(_, c)| c.ok() && !c.content().is_empty())
-    };
-    let calls = fake.wait_for(told, REPLY).await;
-    let (_, notice) = follow_ups(&calls, &choice)
-        .into_iter()
-        .find(|(_, c)| c.ok())
-        .unwrap();
-    assert_eq!(
-        notice.json["flags"].as_u64().unwrap_or(0) & 64,
-        64,
-        "ephemeral"
-    );
-    assert!(notice.file().is_none());
-    notice.content().to_string()
+    ephemeral_notice(fake, &choice, |text| !text.is_empty()).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
