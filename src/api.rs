@@ -45,18 +45,6 @@ pub struct HeldResult {
     pub expires_at: u64,
 }
 
-/// Why a download link gives no bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkRefusal {
-    /// The signature does not match: not a link we made.
-    BadLink,
-    /// It existed, and has expired or been deleted.
-    Gone,
-    /// No such file was ever held.
-    Never,
-    Unavailable(UserError),
-}
-
 /// What `/metrics` reports of the core.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Figures {
@@ -132,26 +120,23 @@ impl Core {
         id: FileId,
         exp: u64,
         sig: &str,
-    ) -> Result<HeldResult, LinkRefusal> {
+    ) -> Result<HeldResult, UserError> {
         match self.signer.verify(id, exp, sig, unix_now()) {
-            Err(LinkError::BadSignature) => return Err(LinkRefusal::BadLink),
-            Err(LinkError::Expired) => return Err(LinkRefusal::Gone),
+            Err(LinkError::BadSignature) => return Err(UserError::BadLink),
+            Err(LinkError::Expired) => return Err(UserError::Gone),
             Ok(()) => {}
         }
-        match self.store.get(id).await {
-            Ok(Lookup::Found(held)) => match held.label.parse::<Format>() {
-                Ok(format) => Ok(HeldResult {
-                    bytes: held.bytes,
-                    format,
-                    expires_at: held.expires_at.min(exp),
-                }),
-                Err(_) => Err(LinkRefusal::Unavailable(UserError::internal(
-                    "a held result's label names no format",
-                ))),
-            },
-            Ok(Lookup::Gone) => Err(LinkRefusal::Gone),
-            Ok(Lookup::Never) => Err(LinkRefusal::Never),
-            Err(error) => Err(LinkRefusal::Unavailable(error)),
+        match self.store.get(id).await? {
+            Lookup::Found(held) => Ok(HeldResult {
+                format: held
+                    .label
+                    .parse::<Format>()
+                    .map_err(|_| UserError::internal("a held result's label names no format"))?,
+                bytes: held.bytes,
+                expires_at: held.expires_at.min(exp),
+            }),
+            Lookup::Gone => Err(UserError::Gone),
+            Lookup::Never => Err(UserError::NoSuchFile),
         }
     }
 

@@ -135,6 +135,21 @@ pub enum UserError {
     #[error("You're sending images faster than I can take them. Try again in {seconds} s.")]
     RateLimited { seconds: u64 },
 
+    #[error("This download link is not valid.")]
+    BadLink,
+
+    #[error("There is no such file.")]
+    NoSuchFile,
+
+    #[error("This server keeps no history.")]
+    NoHistory,
+
+    #[error("Send your browser token in the x-pixdrop-token header (16 to 128 characters).")]
+    NoToken,
+
+    #[error("Your history can't be reached right now. Try again in {seconds} s.")]
+    HistoryUnavailable { seconds: u64 },
+
     #[error("Something went wrong on my side (ref {reference}). Please try again.")]
     Internal { reference: String },
 }
@@ -171,6 +186,11 @@ impl UserError {
             Self::DownloadStalled => "download-stalled",
             Self::Gone => "gone",
             Self::RateLimited { .. } => "rate-limited",
+            Self::BadLink => "bad-link",
+            Self::NoSuchFile => "not-found",
+            Self::NoHistory => "no-history",
+            Self::NoToken => "no-token",
+            Self::HistoryUnavailable { .. } => "history-unavailable",
             Self::Internal { .. } => "internal",
         }
     }
@@ -181,7 +201,8 @@ impl UserError {
             Self::Busy { seconds }
             | Self::RateLimited { seconds }
             | Self::ShareFull { seconds }
-            | Self::Unavailable { seconds } => Some(*seconds),
+            | Self::Unavailable { seconds }
+            | Self::HistoryUnavailable { seconds } => Some(*seconds),
             _ => None,
         }
     }
@@ -213,7 +234,7 @@ impl UserError {
 
 /// The codes of `UserError`'s own variants (`BadOption` answers with
 /// `OptionError`'s).
-const CODES: [&str; 28] = [
+const CODES: [&str; 33] = [
     "unsupported-format",
     "cannot-write",
     "too-large",
@@ -241,6 +262,11 @@ const CODES: [&str; 28] = [
     "download-stalled",
     "gone",
     "rate-limited",
+    "bad-link",
+    "not-found",
+    "no-history",
+    "no-token",
+    "history-unavailable",
     "internal",
 ];
 
@@ -320,6 +346,27 @@ mod tests {
                 UserError::NoFileInForm,
                 "no-file-in-form",
                 "The form had no file in it; send the image as a `file` field.",
+            ),
+            (
+                UserError::BadLink,
+                "bad-link",
+                "This download link is not valid.",
+            ),
+            (UserError::NoSuchFile, "not-found", "There is no such file."),
+            (
+                UserError::NoHistory,
+                "no-history",
+                "This server keeps no history.",
+            ),
+            (
+                UserError::NoToken,
+                "no-token",
+                "Send your browser token in the x-pixdrop-token header (16 to 128 characters).",
+            ),
+            (
+                UserError::HistoryUnavailable { seconds: 60 },
+                "history-unavailable",
+                "Your history can't be reached right now. Try again in 60 s.",
             ),
         ]
     }

@@ -161,7 +161,10 @@ async fn links_that_are_forged_or_unknown_are_refused() {
         &path[..path.len() - 1],
         if path.ends_with('0') { '1' } else { '0' }
     );
-    assert_eq!(send(&state, get(&tampered)).await.0, StatusCode::FORBIDDEN);
+    let (status, _, body) = send(&state, get(&tampered)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(json(&body)["error"], "bad-link");
+    assert_eq!(json(&body)["message"], UserError::BadLink.to_string());
     let unsigned = path.split('?').next().unwrap().to_string();
     assert_eq!(send(&state, get(&unsigned)).await.0, StatusCode::FORBIDDEN);
     let never = Signer::new(Some(b"test key"), "http://pixdrop.test")

@@ -47,6 +47,12 @@ pub fn status(error: &UserError) -> StatusCode {
         }
         UserError::DownloadStalled => StatusCode::REQUEST_TIMEOUT,
         UserError::Gone | UserError::ImagesGone => StatusCode::GONE,
+        UserError::BadLink => StatusCode::FORBIDDEN,
+        UserError::NoSuchFile => StatusCode::NOT_FOUND,
+        UserError::NoHistory | UserError::HistoryUnavailable { .. } => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+        UserError::NoToken => StatusCode::BAD_REQUEST,
         UserError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -65,9 +71,4 @@ impl IntoResponse for ApiError {
         }
         response
     }
-}
-
-/// A JSON error that is not a conversion error (rate limits, links).
-pub fn plain(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(json!({ "error": code, "message": message }))).into_response()
 }

@@ -5,45 +5,27 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
+use pixdrop::UserError;
 use pixdrop::history::{History, UserHash};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::AppState;
 use super::api::browser_user;
-use super::errors::plain;
+use super::errors::ApiError;
 
 const RECENT: u32 = 10;
 
-/// Why a history request can't be served.
-enum Refusal {
-    NoHistory,
-    NoToken,
-}
-
-impl IntoResponse for Refusal {
-    fn into_response(self) -> Response {
-        match self {
-            Self::NoHistory => plain(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "no-history",
-                "This server keeps no history.",
-            ),
-            Self::NoToken => plain(
-                StatusCode::BAD_REQUEST,
-                "no-token",
-                "Send your browser token in the x-pixdrop-token header (16 to 128 characters).",
-            ),
-        }
-    }
-}
-
 /// The history and the caller's hash.
-fn caller(state: &AppState, headers: &HeaderMap) -> Result<(History, UserHash), Refusal> {
-    let history = state.core.history().cloned().ok_or(Refusal::NoHistory)?;
-    let user = browser_user(state, headers).ok_or(Refusal::NoToken)?;
+fn caller(state: &AppState, headers: &HeaderMap) -> Result<(History, UserHash), ApiError> {
+    let history = state
+        .core
+        .history()
+        .cloned()
+        .ok_or(ApiError(UserError::NoHistory))?;
+    let user = browser_user(state, headers).ok_or(ApiError(UserError::NoToken))?;
     Ok((history, user))
 }
 
@@ -51,15 +33,7 @@ fn caller(state: &AppState, headers: &HeaderMap) -> Result<(History, UserHash), 
 /// reconnects on its own.
 fn unavailable(error: sqlx::Error) -> Response {
     tracing::warn!("history query failed: {error}");
-    let mut response = plain(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "history-unavailable",
-        "Your history can't be reached right now. Try again in a minute.",
-    );
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
-    response
+    ApiError(UserError::HistoryUnavailable { seconds: 60 }).into_response()
 }
 
 pub async fn recent(State(state): State<AppState>, headers: HeaderMap) -> Response {
