@@ -1,6 +1,10 @@
-//! The shared image corpus (`shared/corpus`, or `$PIXDROP_CORPUS`) run
-//! through the library.
+//! The image corpus (`tests/corpus`, or `$PIXDROP_CORPUS` for another split
+//! of the same layout) run through the library. The corpus is part of the
+//! repository, so a clone alone runs every row: a missing corpus, manifest
+//! or listed file fails the tests, it never skips them.
 //!
+//! - The manifest and the folder agree: every file is listed, with its
+//!   sha256, provenance and licence, and every listed file is there.
 //! - Every MANIFEST row is converted to PNG and judged by its `expected`
 //!   column: `decode_ok` must succeed with the manifest's size (or its swap,
 //!   for EXIF orientation), `error` must be an `Err`, `either` may be both.
@@ -24,10 +28,14 @@ use pixdrop::convert::{Format, Sniffed, sniff};
 use pixdrop::{Limits, Options, Output, UserError};
 use sha2::{Digest, Sha256};
 
+#[path = "../bots/tests/support/pdf.rs"]
+mod pdf;
+
 const TIME_LIMIT: Duration = Duration::from_secs(10);
 const HANG_LIMIT: Duration = Duration::from_secs(300);
 const WORKERS: usize = 2;
 const ICO_MAX_SIDE: u32 = 256;
+const AVIF_MAX_SIDE: u64 = 32768;
 
 /// The tests take turns: each keeps `WORKERS` cores busy on its own, and
 /// running them together would stretch every row's time.
@@ -59,9 +67,14 @@ impl Row {
         matches!(self.format.as_str(), "heic" | "avif")
     }
 
-    /// Too big for the AV1 encoder to finish quickly in a test build.
+    /// Too big for the AV1 encoder to finish quickly in a test build, or
+    /// longer than an AVIF may be (`AVIF_MAX_SIDE`: refused, as
+    /// `tests/pipeline.rs` checks).
     fn too_big_for_avif(&self) -> bool {
-        self.category == "photo" || self.size.is_none_or(|(w, h)| w * h > 250_000)
+        self.category == "photo"
+            || self
+                .size
+                .is_none_or(|(w, h)| w * h > 250_000 || w.max(h) > AVIF_MAX_SIDE)
     }
 
     fn size_problem(&self, width: u32, height: u32) -> Option<String> {
@@ -106,22 +119,18 @@ fn skipped(what: &str) {
 
 fn corpus_dir() -> PathBuf {
     std::env::var_os("PIXDROP_CORPUS").map_or_else(
-        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")),
+        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus")),
         PathBuf::from,
     )
 }
 
-/// The corpus folder and its rows, or `None` (after saying so) when absent.
-fn corpus() -> Option<(PathBuf, Vec<Row>)> {
+/// The corpus folder and its rows; panics when either is missing.
+fn corpus() -> (PathBuf, Vec<Row>) {
     let dir = corpus_dir();
-    if !dir.is_dir() {
-        skipped(&format!("corpus not found at {}", dir.display()));
-        return None;
-    }
     let manifest = dir.join("MANIFEST.tsv");
     let text = std::fs::read_to_string(&manifest)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", manifest.display()));
-    Some((dir, parse_manifest(&text)))
+    (dir, parse_manifest(&text))
 }
 
 fn parse_manifest(text: &str) -> Vec<Row> {
@@ -156,6 +165,13 @@ fn parse_row(header: &HashMap<&str, usize>, line: &str) -> Row {
             cell("path")
         ),
     };
+    for column in ["provenance", "license"] {
+        assert!(
+            !cell(column).is_empty(),
+            "MANIFEST.tsv: {} has no {column}",
+            cell("path")
+        );
+    }
     Row {
         path: cell("path").to_string(),
         sha256: cell("sha256").to_ascii_lowercase(),
@@ -322,9 +338,7 @@ fn check_expectation(dir: &Path, row: &Row) -> Checked {
 #[test]
 fn every_row_meets_its_expectation_when_converted_to_png() {
     let _turn = take_turn();
-    let Some((dir, rows)) = corpus() else {
-        return;
-    };
+    let (dir, rows) = corpus();
     let rows = judgeable(rows);
     let checked = in_parallel(&rows, |row| check_expectation(&dir, row));
     assert_all_passed("corpus rows (to png)", &checked);
@@ -347,23 +361,30 @@ fn round_robin_targets(rows: &[Row]) -> Vec<(Row, Format)> {
         .collect()
 }
 
-fn count(haystack: &[u8], needle: &[u8]) -> usize {
-    haystack
-        .windows(needle.len())
-        .filter(|window| *window == needle)
-        .count()
-}
-
 fn pdf_problems(out: &Output) -> Vec<String> {
-    if !out.bytes.starts_with(b"%PDF-") {
-        return vec!["PDF output does not start with %PDF-".into()];
+    let pages = match pdf::pages(&out.bytes) {
+        Ok(pages) => pages,
+        Err(problem) => return vec![format!("PDF does not parse: {problem}")],
+    };
+    let mut problems = Vec::new();
+    if pages.len() != out.frames as usize {
+        problems.push(format!(
+            "PDF has {} pages for {} frames",
+            pages.len(),
+            out.frames
+        ));
     }
-    let pages = count(&out.bytes, b"/Type /Page ");
-    let frames = out.frames as usize;
-    (pages != frames)
-        .then(|| format!("PDF has {pages} pages for {frames} frames"))
-        .into_iter()
-        .collect()
+    let first = (u64::from(out.width), u64::from(out.height));
+    if let Some(page) = pages
+        .first()
+        .filter(|page| (page.width, page.height) != first)
+    {
+        problems.push(format!(
+            "PDF's first image is {}x{}, the output says {}x{}",
+            page.width, page.height, first.0, first.1
+        ));
+    }
+    problems
 }
 
 fn decoded_back_problems(target: Format, out: &Output) -> Vec<String> {
@@ -435,9 +456,7 @@ fn check_conversion(dir: &Path, row: &Row, target: Format) -> Checked {
 #[test]
 fn decodable_rows_convert_to_every_writable_format() {
     let _turn = take_turn();
-    let Some((dir, rows)) = corpus() else {
-        return;
-    };
+    let (dir, rows) = corpus();
     let decodable: Vec<Row> = judgeable(rows)
         .into_iter()
         .filter(|row| row.expected == Expected::DecodeOk)
@@ -451,4 +470,41 @@ fn decodable_rows_convert_to_every_writable_format() {
     }
     let checked = in_parallel(&jobs, |(row, target)| check_conversion(&dir, row, *target));
     assert_all_passed("conversions (round-robin targets)", &checked);
+}
+
+/// Every file below `dir`, as paths relative to it with `/` separators.
+fn files_below(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
+    for entry in entries {
+        let entry = entry.expect("a directory entry");
+        let name = entry.file_name().into_string().expect("UTF-8 file names");
+        let relative = format!("{prefix}{name}");
+        if entry.file_type().expect("a file type").is_dir() {
+            files_below(&entry.path(), &format!("{relative}/"), out);
+        } else {
+            out.push(relative);
+        }
+    }
+}
+
+#[test]
+fn the_manifest_lists_exactly_the_files_in_the_corpus() {
+    let (dir, rows) = corpus();
+    let listed: Vec<&str> = rows.iter().map(|row| row.path.as_str()).collect();
+    let mut present = Vec::new();
+    files_below(&dir, "", &mut present);
+    let documents = ["MANIFEST.tsv", "README.md"];
+    let unlisted: Vec<&String> = present
+        .iter()
+        .filter(|path| !documents.contains(&path.as_str()) && !listed.contains(&path.as_str()))
+        .collect();
+    let missing: Vec<&&str> = listed
+        .iter()
+        .filter(|path| !present.iter().any(|p| p == *path))
+        .collect();
+    assert!(
+        unlisted.is_empty() && missing.is_empty(),
+        "files not in MANIFEST.tsv: {unlisted:?}; MANIFEST.tsv rows without a file: {missing:?}"
+    );
 }

@@ -9,6 +9,9 @@ use image::{Delay, DynamicImage, Frame, ImageFormat, Rgba, RgbaImage};
 use pixdrop::convert::{Format, Note, Sniffed, sniff};
 use pixdrop::{ByteSize, Limits, Options, UserError};
 
+#[path = "../bots/tests/support/pdf.rs"]
+mod pdf;
+
 fn parse(words: &str) -> Options {
     Options::parse(words.split_whitespace()).expect("valid options")
 }
@@ -194,8 +197,57 @@ fn animations_stay_animated_where_the_target_can() {
     assert_eq!(pages(&pdf.bytes), 4);
 }
 
+/// The page count of `pdf`, read by a real parser (see `pdf::pages`).
 fn pages(pdf: &[u8]) -> usize {
-    String::from_utf8_lossy(pdf).matches("/Type /Page ").count()
+    pdf::pages(pdf).unwrap_or_else(|e| panic!("{e}")).len()
+}
+
+fn two_page_pdf() -> Vec<u8> {
+    let source = png(&marked(30, 20));
+    let options = Options {
+        to: Some(Format::Pdf),
+        ..Default::default()
+    };
+    let inputs = [source.as_slice(), source.as_slice()];
+    pixdrop::convert::pdf_of(&inputs, &options, &Limits::default())
+        .expect("a PDF")
+        .bytes
+}
+
+#[test]
+fn a_pdf_reads_as_its_pages_each_with_its_image_size() {
+    let page = pdf::Page {
+        width: 30,
+        height: 20,
+    };
+    assert_eq!(pdf::pages(&two_page_pdf()), Ok(vec![page, page]));
+}
+
+/// The PDF checks must catch what counting `/Type /Page` could not.
+#[test]
+fn a_pdf_with_a_broken_xref_table_fails_the_pdf_check() {
+    let good = two_page_pdf();
+    let table = 1 + good
+        .windows(6)
+        .position(|w| w == b"\nxref\n")
+        .expect("an xref table");
+    // Entry 1 (after `xref`, the subsection line and the free entry 0)
+    // moved by one byte: the same length, the wrong offset.
+    let text = String::from_utf8_lossy(&good[table..]).into_owned();
+    let entry = text.lines().nth(3).expect("an xref entry");
+    let offset: u64 = entry[..10].parse().expect("an offset");
+    let at = table + text.find(entry).expect("the entry");
+    let mut broken = good.clone();
+    broken[at..at + 10].copy_from_slice(format!("{:010}", offset + 1).as_bytes());
+    assert!(
+        pdf::pages(&broken).is_err(),
+        "a broken xref table must fail the check"
+    );
+    // Counting page strings, as the tests used to, sees nothing wrong.
+    let counted = String::from_utf8_lossy(&broken)
+        .matches("/Type /Page ")
+        .count();
+    assert_eq!(counted, 2);
 }
 
 #[test]
@@ -393,4 +445,19 @@ fn describing_from_the_header_says_what_decoding_says() {
         pixdrop::convert::describe(damaged, &Limits::default()),
         Err(UserError::Corrupt { .. })
     ));
+}
+
+/// libheif opens no AVIF longer than 32768 pixels a side: pixdrop writes
+/// none it could not read back, and says so instead.
+#[test]
+fn avif_output_stops_at_the_longest_side_readers_open() {
+    let strip = |width| png(&RgbaImage::from_pixel(width, 1, Rgba([10, 200, 30, 255])));
+    let longest = run(&strip(32768), "avif").expect("32768 pixels wide is fine");
+    let info = pixdrop::info(&longest.bytes, &Limits::default()).expect("decodes back");
+    assert_eq!((info.width, info.height), (32768, 1));
+    let error = run(&strip(32769), "avif").expect_err("one pixel longer is refused");
+    assert!(
+        !matches!(error, UserError::Internal { .. }),
+        "a clean refusal, not {error:?}"
+    );
 }

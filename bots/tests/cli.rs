@@ -5,7 +5,7 @@
 //! - User errors (bad quality, unknown output extension, a text file, a
 //!   missing file): exit status 2, exactly one `pixdrop: ` line on stderr,
 //!   no panic text, no output file.
-//! - The shared corpus (`shared/corpus`, or `$PIXDROP_CORPUS`): every `error`
+//! - The corpus (`tests/corpus`, or `$PIXDROP_CORPUS`): every `error`
 //!   row fails cleanly within 10 s, with the children's peak memory under
 //!   1 GiB; every `either` row exits 0 or 2 and nothing else.
 
@@ -337,27 +337,17 @@ fn a_missing_input_file_is_a_user_error() {
     assert_user_error(&pixdrop(&["convert", &input, "-o", &output], b""), &output);
 }
 
-/// Says what was skipped straight to stderr, past the test harness's
-/// capture, so that CI sees it even when the test passes.
-fn skipped(what: &str) {
-    let _ = writeln!(std::io::stderr(), "SKIPPED: {what}");
-}
-
 fn corpus_dir() -> PathBuf {
     std::env::var_os("PIXDROP_CORPUS").map_or_else(
-        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus")),
+        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/corpus")),
         PathBuf::from,
     )
 }
 
-/// The corpus files whose `expected` column is `expected`, or `None`
-/// (after saying so) when the corpus is absent.
-fn corpus_files(expected: &str) -> Option<Vec<(String, PathBuf)>> {
+/// The corpus files whose `expected` column is `expected`; panics when the
+/// corpus (part of the repository) is missing.
+fn corpus_files(expected: &str) -> Vec<(String, PathBuf)> {
     let dir = corpus_dir();
-    if !dir.is_dir() {
-        skipped(&format!("corpus not found at {}", dir.display()));
-        return None;
-    }
     let manifest = dir.join("MANIFEST.tsv");
     let text = std::fs::read_to_string(&manifest)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", manifest.display()));
@@ -380,7 +370,7 @@ fn corpus_files(expected: &str) -> Option<Vec<(String, PathBuf)>> {
         .map(|cells| (cells[path].to_string(), dir.join(cells[path])))
         .collect();
     assert!(!files.is_empty(), "MANIFEST.tsv has no `{expected}` rows");
-    Some(files)
+    files
 }
 
 fn convert_file(input: &Path, output: &str) -> Run {
@@ -412,9 +402,7 @@ fn assert_no_failures(what: &str, rows: usize, failures: &[String]) {
 
 #[test]
 fn corpus_error_rows_fail_cleanly_in_time_and_memory() {
-    let Some(files) = corpus_files("error") else {
-        return;
-    };
+    let files = corpus_files("error");
     let scratch = Scratch::new();
     let output = scratch.path("out.png");
     let mut failures = Vec::new();
@@ -465,9 +453,7 @@ fn either_problems(run: &Run, output: &str) -> Vec<String> {
 
 #[test]
 fn corpus_either_rows_exit_0_or_2() {
-    let Some(files) = corpus_files("either") else {
-        return;
-    };
+    let files = corpus_files("either");
     let scratch = Scratch::new();
     let output = scratch.path("out.png");
     let mut failures = Vec::new();
@@ -481,4 +467,55 @@ fn corpus_either_rows_exit_0_or_2() {
         );
     }
     assert_no_failures("`either` rows", files.len(), &failures);
+}
+
+/// `bytes` with `count` bytes from `at` (a fraction of the length) flipped.
+fn damaged(bytes: &[u8], at: f64, count: usize) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let start = (out.len() as f64 * at) as usize;
+    let end = (start + count).min(out.len());
+    for byte in &mut out[start..end] {
+        *byte ^= 0xa5;
+    }
+    out
+}
+
+/// libheif's decoders (dav1d, libde265) print their own complaints about
+/// damaged input to stderr; the user must see pixdrop's one line, or none.
+#[test]
+fn broken_heic_and_avif_leave_no_codec_chatter_on_stderr() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus");
+    let scratch = Scratch::new();
+    let output = scratch.path("out.png");
+    let mut failures = Vec::new();
+    for name in [
+        "valid/avif/sdl2image-sample.avif",
+        "valid/avif/pillow-avif_hopper-missing-pixi.avif",
+        "valid/heic/pillowheif-heif_zPug_3.heic",
+        "valid/heic/pillowheif-heif_RGBA_10__128x128.heif",
+    ] {
+        let bytes = std::fs::read(dir.join(name)).expect("a corpus file");
+        let cut = bytes.len() * 3 / 4;
+        let variants = [
+            ("truncated", bytes[..cut].to_vec()),
+            ("payload damaged", damaged(&bytes, 0.6, 64)),
+            ("payload end damaged", damaged(&bytes, 0.9, 32)),
+        ];
+        for (how, broken) in variants {
+            let input = scratch.write("broken.bin", &broken);
+            let run = pixdrop(&["convert", &input, "-o", &output], b"");
+            let _ = std::fs::remove_file(&output);
+            let problems = match run.status.code() {
+                Some(0) if run.stderr.is_empty() => Vec::new(),
+                Some(0) => vec![format!("exit 0 with stderr {:?}", run.stderr)],
+                _ => run.user_error_problems(),
+            };
+            failures.extend(
+                problems
+                    .iter()
+                    .map(|problem| format!("  {name} ({how}): {problem}")),
+            );
+        }
+    }
+    assert_no_failures("broken HEIC/AVIF files", 12, &failures);
 }

@@ -9,7 +9,7 @@ use crate::UserError;
 use crate::limits::Limits;
 
 /// Whether this build can decode HEIC and AVIF.
-pub const AVAILABLE: bool = cfg!(pixdrop_heif);
+pub const AVAILABLE: bool = cfg!(feature = "heif");
 
 /// A decoded HEIF-family image: pixels (transformations such as `irot`
 /// already applied by libheif) and the ICC profile, if any.
@@ -18,7 +18,7 @@ pub struct Decoded {
     pub icc: Option<Vec<u8>>,
 }
 
-#[cfg(not(pixdrop_heif))]
+#[cfg(not(feature = "heif"))]
 pub fn decode(_bytes: &[u8], _limits: &Limits, format: &str) -> Result<Decoded, UserError> {
     Err(UserError::UnsupportedFormat {
         what: format!("{format}, which this server was built without"),
@@ -33,14 +33,14 @@ pub struct Header {
     pub icc: Option<Vec<u8>>,
 }
 
-#[cfg(not(pixdrop_heif))]
+#[cfg(not(feature = "heif"))]
 pub fn header(_bytes: &[u8], format: &str) -> Result<Header, UserError> {
     Err(UserError::UnsupportedFormat {
         what: format!("{format}, which this server was built without"),
     })
 }
 
-#[cfg(pixdrop_heif)]
+#[cfg(feature = "heif")]
 pub fn header(bytes: &[u8], format: &str) -> Result<Header, UserError> {
     let corrupt = || UserError::Corrupt {
         format: format.to_string(),
@@ -56,7 +56,7 @@ pub fn header(bytes: &[u8], format: &str) -> Result<Header, UserError> {
     })
 }
 
-#[cfg(pixdrop_heif)]
+#[cfg(feature = "heif")]
 pub fn decode(bytes: &[u8], limits: &Limits, format: &str) -> Result<Decoded, UserError> {
     let corrupt = || UserError::Corrupt {
         format: format.to_string(),
@@ -83,7 +83,7 @@ pub fn decode(bytes: &[u8], limits: &Limits, format: &str) -> Result<Decoded, Us
 /// rav1e at the same quality); `None` when this build or the installed
 /// libheif has no AV1 encoder, so the caller falls back.
 /// `metadata` is the ICC profile and EXIF to carry, when kept.
-#[cfg(pixdrop_heif)]
+#[cfg(feature = "heif")]
 pub fn encode_avif(
     image: &DynamicImage,
     quality: u8,
@@ -92,7 +92,7 @@ pub fn encode_avif(
     sys::encode_avif(image, quality, metadata)
 }
 
-#[cfg(not(pixdrop_heif))]
+#[cfg(not(feature = "heif"))]
 pub fn encode_avif(
     _image: &DynamicImage,
     _quality: u8,
@@ -101,7 +101,7 @@ pub fn encode_avif(
     None
 }
 
-#[cfg(pixdrop_heif)]
+#[cfg(feature = "heif")]
 mod sys {
     //! The libheif calls, each wrapped so that every pointer is freed once.
 
@@ -416,13 +416,29 @@ mod sys {
             return None;
         }
         let encoder = Encoder(encoder);
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as c_int;
+        // The pool grants an AVIF job its threads; outside the pool (a
+        // direct library call) the machine's.
+        let threads = crate::pool::granted_threads()
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let threads = c_int::try_from(threads).unwrap_or(1);
         // SAFETY: valid encoder; parameter names are NUL-terminated literals.
         unsafe {
-            heif_encoder_set_lossy_quality(encoder.0, c_int::from(quality));
-            heif_encoder_set_parameter_integer(encoder.0, c"speed".as_ptr(), AOM_SPEED);
-            heif_encoder_set_parameter_integer(encoder.0, c"threads".as_ptr(), threads);
-            heif_encoder_set_parameter_string(encoder.0, c"chroma".as_ptr(), c"420".as_ptr());
+            checked(
+                heif_encoder_set_lossy_quality(encoder.0, c_int::from(quality)),
+                "quality",
+            )?;
+            checked(
+                heif_encoder_set_parameter_integer(encoder.0, c"speed".as_ptr(), AOM_SPEED),
+                "speed",
+            )?;
+            checked(
+                heif_encoder_set_parameter_integer(encoder.0, c"threads".as_ptr(), threads),
+                "threads",
+            )?;
+            checked(
+                heif_encoder_set_parameter_string(encoder.0, c"chroma".as_ptr(), c"420".as_ptr()),
+                "chroma",
+            )?;
         }
         let chroma = if alpha {
             CHROMA_INTERLEAVED_RGBA
@@ -433,17 +449,18 @@ mod sys {
         // SAFETY: creates an empty image, released by `Image`'s Drop.
         let err =
             unsafe { heif_image_create(width, height, COLORSPACE_RGB, chroma, &mut raw_image) };
-        if err.code != 0 || raw_image.is_null() {
+        checked(err, "create image")?;
+        if raw_image.is_null() {
             return None;
         }
         let heif_image = Image(raw_image);
         // SAFETY: the plane is allocated by libheif with `stride` bytes a row
         // for `height` rows; each row copied is `width * channels` bytes.
         unsafe {
-            let err = heif_image_add_plane(heif_image.0, CHANNEL_INTERLEAVED, width, height, 8);
-            if err.code != 0 {
-                return None;
-            }
+            checked(
+                heif_image_add_plane(heif_image.0, CHANNEL_INTERLEAVED, width, height, 8),
+                "add plane",
+            )?;
             let mut stride: c_int = 0;
             let plane = heif_image_get_plane(heif_image.0, CHANNEL_INTERLEAVED, &mut stride);
             let row = width as usize * channels;
@@ -456,7 +473,7 @@ mod sys {
         }
         if let Some(icc) = icc {
             // SAFETY: libheif copies `icc.len()` bytes from a live slice.
-            unsafe {
+            let err = unsafe {
                 heif_image_set_raw_color_profile(
                     heif_image.0,
                     c"prof".as_ptr(),
@@ -464,9 +481,10 @@ mod sys {
                     icc.len(),
                 )
             };
+            checked(err, "colour profile")?;
         }
         let mut handle = ptr::null_mut();
-        // SAFETY: all pointers valid; the handle is released right after.
+        // SAFETY: all pointers valid; `EncodedHandle` releases the handle.
         let err = unsafe {
             heif_context_encode_image(
                 context.raw,
@@ -476,20 +494,19 @@ mod sys {
                 &mut handle,
             )
         };
-        if err.code != 0 {
+        // Released on every path below, once.
+        let handle = EncodedHandle(handle);
+        checked(err, "encode")?;
+        if handle.0.is_null() {
             return None;
         }
-        if !handle.is_null() {
-            if let Some(exif) = exif
-                && let Ok(size) = c_int::try_from(exif.len())
-            {
-                // SAFETY: valid context and handle; libheif copies the bytes.
-                unsafe {
-                    heif_context_add_exif_metadata(context.raw, handle, exif.as_ptr().cast(), size)
-                };
-            }
-            // SAFETY: returned by heif_context_encode_image, released once.
-            unsafe { heif_image_handle_release(handle) };
+        if let Some(exif) = exif {
+            let size = c_int::try_from(exif.len()).ok()?;
+            // SAFETY: valid context and handle; libheif copies the bytes.
+            let err = unsafe {
+                heif_context_add_exif_metadata(context.raw, handle.0, exif.as_ptr().cast(), size)
+            };
+            checked(err, "EXIF")?;
         }
         let mut out = Vec::new();
         let mut writer = Writer {
@@ -498,7 +515,34 @@ mod sys {
         };
         // SAFETY: `writer` and `out` outlive the call; `collect` appends to `out`.
         let err = unsafe { heif_context_write(context.raw, &mut writer, (&raw mut out).cast()) };
-        (err.code == 0 && !out.is_empty()).then_some(out)
+        checked(err, "write")?;
+        (!out.is_empty()).then_some(out)
+    }
+
+    /// `Some` when libheif reports success; otherwise says which step failed
+    /// (at debug level: the caller falls back to another encoder).
+    fn checked(err: HeifError, step: &str) -> Option<()> {
+        if err.code == 0 {
+            return Some(());
+        }
+        tracing::debug!(
+            code = err.code,
+            subcode = err.subcode,
+            "libheif AVIF encoding failed at {step}"
+        );
+        None
+    }
+
+    /// The handle `heif_context_encode_image` hands out, released once.
+    struct EncodedHandle(*mut RawHandle);
+
+    impl Drop for EncodedHandle {
+        fn drop(&mut self) {
+            if !self.0.is_null() {
+                // SAFETY: returned by heif_context_encode_image, released once.
+                unsafe { heif_image_handle_release(self.0) }
+            }
+        }
     }
 
     /// A parsed file. Borrows the input bytes: libheif reads them in place.

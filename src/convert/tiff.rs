@@ -2,7 +2,9 @@
 //! and planar (one plane per channel) images, whose whole-image path in the
 //! tiff crate asserts and panics on tiled files. Here every strip or tile is
 //! read on its own and placed into the output by this code, with every index
-//! checked. Other TIFFs go through the image crate as usual.
+//! checked; and 12-bit gray images (Pillow reads them), which the tiff crate
+//! refuses: their packed rows are read as bytes and unpacked here, scaled to
+//! 16 bits. Other TIFFs go through the image crate as usual.
 
 use std::io::Cursor;
 
@@ -16,6 +18,12 @@ use crate::limits::Limits;
 
 const PHOTOMETRIC_PALETTE: u16 = 3;
 const PHOTOMETRIC_BLACK_IS_ZERO: u16 = 1;
+const TAG_IMAGE_WIDTH: u16 = 256;
+const TAG_BITS_PER_SAMPLE: u16 = 258;
+const TAG_PHOTOMETRIC: u16 = 262;
+const TAG_SAMPLES_PER_PIXEL: u16 = 277;
+const TAG_PREDICTOR: u16 = 317;
+const TAG_TILE_WIDTH: u16 = 322;
 
 /// Whether this file needs the chunk-by-chunk path below.
 pub fn needs_own_path(bytes: &[u8]) -> bool {
@@ -31,9 +39,13 @@ pub fn needs_own_path(bytes: &[u8]) -> bool {
     };
     tag(&mut decoder, Tag::PlanarConfiguration) == Some(2)
         || tag(&mut decoder, Tag::PhotometricInterpretation) == Some(PHOTOMETRIC_PALETTE)
+        || tag(&mut decoder, Tag::BitsPerSample) == Some(12)
 }
 
 pub fn decode(bytes: &[u8], limits: &Limits) -> Result<DynamicImage, UserError> {
+    if let Some((relabelled, width)) = twelve_bit_as_bytes(bytes) {
+        return decode_12_bit(&relabelled, width, limits);
+    }
     let relabelled = palette_as_gray(bytes);
     let is_palette = relabelled.is_some();
     let bytes = relabelled.as_deref().unwrap_or(bytes);
@@ -93,48 +105,160 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<DynamicImage, UserError> 
     image.ok_or_else(|| corrupt("sample count"))
 }
 
-/// A palette TIFF relabelled as gray, so the tiff crate (which refuses
-/// palette images) hands out the raw indices; `None` for other files.
-/// Only the PhotometricInterpretation entry of the first IFD changes.
-fn palette_as_gray(bytes: &[u8]) -> Option<Vec<u8>> {
-    let little = bytes.starts_with(b"II*\0");
-    if !little && !bytes.starts_with(b"MM\0*") {
-        return None;
+/// The entries of a classic TIFF's first IFD, to relabel a file so that the
+/// tiff crate hands out samples it would refuse: raw palette indices, or the
+/// packed bytes of 12-bit rows. Only inline SHORT/LONG values are edited.
+struct FirstIfd<'a> {
+    bytes: &'a [u8],
+    little: bool,
+    /// Offset of each entry, by tag.
+    entries: Vec<(u16, usize)>,
+}
+
+impl<'a> FirstIfd<'a> {
+    fn read(bytes: &'a [u8]) -> Option<Self> {
+        let little = bytes.starts_with(b"II*\0");
+        if !little && !bytes.starts_with(b"MM\0*") {
+            return None;
+        }
+        let mut ifd = Self {
+            bytes,
+            little,
+            entries: Vec::new(),
+        };
+        let start = ifd.u32_at(4)? as usize;
+        let count = usize::from(ifd.u16_at(start)?);
+        for entry in (0..count).map(|i| start + 2 + i * 12) {
+            ifd.entries.push((ifd.u16_at(entry)?, entry));
+        }
+        Some(ifd)
     }
-    let u16_at = |at: usize| -> Option<u16> {
-        let b: [u8; 2] = bytes.get(at..at + 2)?.try_into().ok()?;
-        Some(if little {
+
+    fn u16_at(&self, at: usize) -> Option<u16> {
+        let b: [u8; 2] = self.bytes.get(at..at + 2)?.try_into().ok()?;
+        Some(if self.little {
             u16::from_le_bytes(b)
         } else {
             u16::from_be_bytes(b)
         })
-    };
-    let u32_at = |at: usize| -> Option<u32> {
-        let b: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
-        Some(if little {
+    }
+
+    fn u32_at(&self, at: usize) -> Option<u32> {
+        let b: [u8; 4] = self.bytes.get(at..at + 4)?.try_into().ok()?;
+        Some(if self.little {
             u32::from_le_bytes(b)
         } else {
             u32::from_be_bytes(b)
         })
-    };
-    let ifd = u32_at(4)? as usize;
-    let entries = usize::from(u16_at(ifd)?);
-    for entry in (0..entries).map(|i| ifd + 2 + i * 12) {
-        if u16_at(entry)? == 262
-            && u16_at(entry + 2)? == 3
-            && u16_at(entry + 8)? == PHOTOMETRIC_PALETTE
-        {
-            let mut copy = bytes.to_vec();
-            let value = if little {
-                PHOTOMETRIC_BLACK_IS_ZERO.to_le_bytes()
-            } else {
-                PHOTOMETRIC_BLACK_IS_ZERO.to_be_bytes()
-            };
-            copy[entry + 8..entry + 10].copy_from_slice(&value);
-            return Some(copy);
+    }
+
+    /// The single inline SHORT or LONG value of `tag`.
+    fn value(&self, tag: u16) -> Option<u32> {
+        let (_, entry) = self.entries.iter().find(|(t, _)| *t == tag)?;
+        if self.u32_at(entry + 4)? != 1 {
+            return None;
+        }
+        match self.u16_at(entry + 2)? {
+            3 => self.u16_at(entry + 8).map(u32::from),
+            4 => self.u32_at(entry + 8),
+            _ => None,
         }
     }
-    None
+
+    /// A copy with each `(tag, value)` written over the tag's inline value;
+    /// `None` when a tag is absent or not a single SHORT/LONG.
+    fn edited(&self, edits: &[(u16, u32)]) -> Option<Vec<u8>> {
+        let mut copy = self.bytes.to_vec();
+        for &(tag, value) in edits {
+            self.value(tag)?;
+            let (_, entry) = self.entries.iter().find(|(t, _)| *t == tag)?;
+            let at = entry + 8;
+            match (self.u16_at(entry + 2)?, self.little) {
+                (3, true) => {
+                    copy[at..at + 2].copy_from_slice(&u16::try_from(value).ok()?.to_le_bytes())
+                }
+                (3, false) => {
+                    copy[at..at + 2].copy_from_slice(&u16::try_from(value).ok()?.to_be_bytes())
+                }
+                (_, true) => copy[at..at + 4].copy_from_slice(&value.to_le_bytes()),
+                (_, false) => copy[at..at + 4].copy_from_slice(&value.to_be_bytes()),
+            }
+        }
+        Some(copy)
+    }
+}
+
+/// A palette TIFF relabelled as gray, so the tiff crate (which refuses
+/// palette images) hands out the raw indices; `None` for other files.
+fn palette_as_gray(bytes: &[u8]) -> Option<Vec<u8>> {
+    let ifd = FirstIfd::read(bytes)?;
+    if ifd.value(TAG_PHOTOMETRIC)? != u32::from(PHOTOMETRIC_PALETTE) {
+        return None;
+    }
+    ifd.edited(&[(TAG_PHOTOMETRIC, u32::from(PHOTOMETRIC_BLACK_IS_ZERO))])
+}
+
+/// A one-sample 12-bit TIFF (what Pillow reads as `I;16`) relabelled as
+/// 8-bit gray whose rows are the packed 12-bit rows, byte for byte, so the
+/// tiff crate (which refuses 12-bit samples) decompresses the chunks and
+/// `unpack_12_bit` takes the samples apart. A horizontal predictor works on
+/// samples, not bytes, so those files are left alone (and refused).
+/// Returns the copy and the image's true width.
+fn twelve_bit_as_bytes(bytes: &[u8]) -> Option<(Vec<u8>, u32)> {
+    let ifd = FirstIfd::read(bytes)?;
+    if ifd.value(TAG_BITS_PER_SAMPLE)? != 12
+        || ifd.value(TAG_SAMPLES_PER_PIXEL).unwrap_or(1) != 1
+        || ifd.value(TAG_PREDICTOR).unwrap_or(1) != 1
+    {
+        return None;
+    }
+    let packed = |width: u32| width.checked_mul(3).map(|w| w.div_ceil(2));
+    let width = ifd.value(TAG_IMAGE_WIDTH)?;
+    let mut edits = vec![(TAG_BITS_PER_SAMPLE, 8), (TAG_IMAGE_WIDTH, packed(width)?)];
+    if let Some(tile_width) = ifd.value(TAG_TILE_WIDTH) {
+        // Tiles are a multiple of 16 wide, so a tile's packed row is whole.
+        edits.push((TAG_TILE_WIDTH, packed(tile_width)?));
+    }
+    Some((ifd.edited(&edits)?, width))
+}
+
+/// Packed 12-bit rows (two samples in three bytes, most significant first,
+/// each row padded to a whole byte) as samples scaled to 16 bits.
+fn unpack_12_bit(packed: &[u16], packed_width: usize, width: usize) -> Vec<u16> {
+    let mut out = Vec::with_capacity(packed.len() / packed_width.max(1) * width);
+    for row in packed.chunks_exact(packed_width) {
+        for x in 0..width {
+            let at = x / 2 * 3;
+            let (a, b, c) = (row[at], row[at + 1], row.get(at + 2).copied().unwrap_or(0));
+            let value = if x % 2 == 0 {
+                a << 4 | b >> 4
+            } else {
+                (b & 0x0f) << 8 | c
+            };
+            out.push(value << 4 | value >> 8);
+        }
+    }
+    out
+}
+
+fn decode_12_bit(bytes: &[u8], width: u32, limits: &Limits) -> Result<DynamicImage, UserError> {
+    let mut decoder = Decoder::new(Cursor::new(bytes))
+        .map_err(corrupt)?
+        .with_limits(tiff_limits(limits));
+    let (packed_width, height) = decoder.dimensions().map_err(corrupt)?;
+    limits.check_canvas(width, height, 1)?;
+    let layout = Layout {
+        width: packed_width as usize,
+        height: height as usize,
+        samples: 1,
+        depth: 8,
+        planar: false,
+    };
+    let packed = assemble(&mut decoder, &layout)?;
+    let samples = unpack_12_bit(&packed, layout.width, width as usize);
+    ImageBuffer::from_raw(width, height, samples)
+        .map(DynamicImage::ImageLuma16)
+        .ok_or_else(|| corrupt("sample count"))
 }
 
 struct Layout {

@@ -146,7 +146,9 @@ impl Pool {
     {
         let permit = self.admit(client, cost).await?;
         tokio::task::spawn_blocking(move || {
+            GRANTED_THREADS.set(Some(permit.cost.threads));
             let result = guard(job);
+            GRANTED_THREADS.set(None);
             drop(permit);
             result
         })
@@ -225,6 +227,17 @@ impl Drop for Waiting<'_> {
         };
         queue::deliver(grants);
     }
+}
+
+thread_local! {
+    static GRANTED_THREADS: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// The threads the pool granted the job running on this thread (`None`
+/// outside the pool), so that an encoder running threads of its own (AVIF)
+/// stays inside the pool's bound.
+pub fn granted_threads() -> Option<usize> {
+    GRANTED_THREADS.get()
 }
 
 fn cores() -> usize {

@@ -1,12 +1,12 @@
-//! Reads a PDF's pages the way a viewer finds them, for assertions on
-//! results: `startxref` → the cross-reference table → the trailer's
-//! `/Root` → the catalog's `/Pages` → its `/Kids`, and for each page the
-//! image it draws (`/Resources /XObject`) with that image's `/Width` and
-//! `/Height`. Only what pixdrop writes is understood (a classic xref
-//! table, direct dictionaries, one image a page); anything else fails the
-//! test with what was missing.
+//! Reads a PDF's pages with a real parser (lopdf), for assertions on
+//! results. The file must load strictly (no repair of a damaged
+//! cross-reference table), every in-use xref entry must point at the object
+//! it names, and each page must draw exactly one image XObject, whose
+//! `/Width` and `/Height` are returned. Shared by the core's tests
+//! (`tests/`, through `#[path]`) and the bots' tests.
 
-use std::collections::HashMap;
+use lopdf::xref::XrefEntry;
+use lopdf::{Dictionary, Document, LoadOptions, Object};
 
 /// One page: its image's size in pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,163 +15,103 @@ pub struct Page {
     pub height: u64,
 }
 
-/// The pages of `pdf`, in order.
+/// The pages of `pdf`, in order, or what is wrong with it.
 pub fn pages(pdf: &[u8]) -> Result<Vec<Page>, String> {
-    let objects = objects(pdf)?;
-    let trailer = after(pdf, b"trailer").ok_or("no trailer")?;
-    let root = reference(trailer, "/Root").ok_or("the trailer names no /Root")?;
-    let catalog = dictionary(pdf, &objects, root)?;
-    if name(&catalog, "/Type").as_deref() != Some("/Catalog") {
-        return Err(format!("object {root} is not the catalog"));
+    let strict = LoadOptions {
+        strict: true,
+        ..Default::default()
+    };
+    let document = Document::load_mem_with_options(pdf, strict)
+        .map_err(|e| format!("lopdf cannot load it: {e}"))?;
+    if let Some(recovery) = document.xref_recovery {
+        return Err(format!("the xref table needed repair: {recovery:?}"));
     }
-    let tree = reference(catalog.as_bytes(), "/Pages").ok_or("the catalog names no /Pages")?;
-    let pages_object = dictionary(pdf, &objects, tree)?;
-    let kids = references(&pages_object, "/Kids").ok_or("the page tree has no /Kids")?;
-    let count = integer(&pages_object, "/Count").ok_or("the page tree has no /Count")?;
-    if count != kids.len() as u64 {
-        return Err(format!("/Count {count} but {} kids", kids.len()));
+    check_xref_offsets(pdf, &document)?;
+    let tree = page_count(&document)?;
+    let pages = document.get_pages();
+    if pages.len() != tree {
+        return Err(format!("/Count {tree} but {} pages", pages.len()));
     }
-    kids.into_iter()
-        .map(|kid| {
-            let page = dictionary(pdf, &objects, kid)?;
-            if name(&page, "/Type").as_deref() != Some("/Page") {
-                return Err(format!("kid {kid} is not a page"));
+    pages
+        .values()
+        .map(|&id| {
+            let page = document
+                .get_dictionary(id)
+                .map_err(|e| format!("page {id:?}: {e}"))?;
+            if page.get_type().ok() != Some(b"Page".as_slice()) {
+                return Err(format!("page {id:?} is not a /Page"));
             }
-            let xobjects = after(page.as_bytes(), b"/XObject").ok_or("a page without images")?;
-            let image = reference(xobjects, "/Im0").ok_or("a page without /Im0")?;
-            let image = dictionary(pdf, &objects, image)?;
-            if name(&image, "/Subtype").as_deref() != Some("/Image") {
-                return Err(format!("/Im0 of page {kid} is not an image"));
-            }
-            Ok(Page {
-                width: integer(&image, "/Width").ok_or("an image without /Width")?,
-                height: integer(&image, "/Height").ok_or("an image without /Height")?,
-            })
+            page_image(&document, page).map_err(|e| format!("page {id:?}: {e}"))
         })
         .collect()
 }
 
-/// Object number → byte offset, from the xref table `startxref` points at.
-fn objects(pdf: &[u8]) -> Result<HashMap<u64, usize>, String> {
-    let start = rfind(pdf, b"startxref").ok_or("no startxref")?;
-    let offset: usize = text(&pdf[start + 9..])
-        .split_whitespace()
-        .next()
-        .and_then(|n| n.parse().ok())
-        .ok_or("startxref without an offset")?;
-    let table = pdf.get(offset..).ok_or("startxref points past the end")?;
-    let table = text(table);
-    let mut lines = table.lines();
-    if lines.next().map(str::trim) != Some("xref") {
-        return Err("startxref does not point at an xref table".into());
-    }
-    let mut offsets = HashMap::new();
-    while let Some(line) = lines.next() {
-        let mut head = line.split_whitespace();
-        let (Some(first), Some(count), None) = (head.next(), head.next(), head.next()) else {
-            break;
-        };
-        let (first, count): (u64, u64) = match (first.parse(), count.parse()) {
-            (Ok(first), Ok(count)) => (first, count),
-            _ => break,
-        };
-        for number in first..first + count {
-            let entry = lines.next().ok_or("the xref table ends early")?;
-            let fields: Vec<&str> = entry.split_whitespace().collect();
-            if let [at, _, "n"] = fields.as_slice() {
-                offsets.insert(number, at.parse().map_err(|_| "a bad xref offset")?);
+/// Every in-use entry of the xref table starts its object: `N G obj`.
+fn check_xref_offsets(pdf: &[u8], document: &Document) -> Result<(), String> {
+    for (number, entry) in &document.reference_table.entries {
+        if let XrefEntry::Normal { offset, generation } = entry {
+            let header = format!("{number} {generation} obj");
+            let at = pdf.get(*offset as usize..).unwrap_or_default();
+            if !at.starts_with(header.as_bytes()) {
+                return Err(format!(
+                    "the xref offset {offset} of object {number} does not start it"
+                ));
             }
         }
     }
-    Ok(offsets)
+    Ok(())
 }
 
-/// The dictionary of object `number`, found at its xref offset.
-fn dictionary(pdf: &[u8], objects: &HashMap<u64, usize>, number: u64) -> Result<String, String> {
-    let at = *objects
-        .get(&number)
-        .ok_or(format!("object {number} is not in the xref table"))?;
-    let body = pdf.get(at..).ok_or("an offset past the end")?;
-    let header = format!("{number} 0 obj");
-    if !body.starts_with(header.as_bytes()) {
-        return Err(format!("the xref offset of {number} does not start it"));
+/// `/Count` of the page tree the catalog names.
+fn page_count(document: &Document) -> Result<usize, String> {
+    let catalog = document.catalog().map_err(|e| format!("no catalog: {e}"))?;
+    let tree = resolve(document, catalog.get(b"Pages"))?
+        .as_dict()
+        .map_err(|e| format!("/Pages: {e}"))?;
+    let count = resolve(document, tree.get(b"Count"))?
+        .as_i64()
+        .map_err(|e| format!("/Count: {e}"))?;
+    usize::try_from(count).map_err(|_| format!("/Count {count}"))
+}
+
+fn page_image(document: &Document, page: &Dictionary) -> Result<Page, String> {
+    let resources = resolve(document, page.get(b"Resources"))?
+        .as_dict()
+        .map_err(|e| format!("/Resources: {e}"))?;
+    let xobjects = resolve(document, resources.get(b"XObject"))?
+        .as_dict()
+        .map_err(|e| format!("/XObject: {e}"))?;
+    if xobjects.len() != 1 {
+        return Err(format!("{} XObjects, not one image", xobjects.len()));
     }
-    let open = find(body, b"<<").ok_or(format!("object {number} has no dictionary"))?;
-    let mut depth = 0usize;
-    let mut i = open;
-    while i + 1 < body.len() {
-        match &body[i..i + 2] {
-            b"<<" => (depth, i) = (depth + 1, i + 2),
-            b">>" => {
-                depth -= 1;
-                i += 2;
-                if depth == 0 {
-                    return Ok(text(&body[open..i]).into_owned());
-                }
-            }
-            _ => i += 1,
-        }
+    let (_, image) = xobjects.iter().next().expect("one entry");
+    let image = &resolve(document, Ok(image))?
+        .as_stream()
+        .map_err(|e| format!("the XObject: {e}"))?
+        .dict;
+    if image.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Image".as_slice()) {
+        return Err("the XObject is not an /Image".into());
     }
-    Err(format!("object {number}'s dictionary never closes"))
+    let side = |key: &[u8]| -> Result<u64, String> {
+        let value = resolve(document, image.get(key))?
+            .as_i64()
+            .map_err(|e| format!("{}: {e}", String::from_utf8_lossy(key)))?;
+        u64::try_from(value).map_err(|_| format!("a negative side {value}"))
+    };
+    Ok(Page {
+        width: side(b"Width")?,
+        height: side(b"Height")?,
+    })
 }
 
-fn value<'a>(dictionary: &'a str, key: &str) -> Option<&'a str> {
-    let at = dictionary
-        .find(&format!("{key} "))
-        .or_else(|| dictionary.find(key))?;
-    Some(dictionary[at + key.len()..].trim_start())
-}
-
-fn name(dictionary: &str, key: &str) -> Option<String> {
-    let rest = value(dictionary, key)?.strip_prefix('/')?;
-    let end = rest
-        .find(|c: char| c.is_whitespace() || "/<>[]".contains(c))
-        .unwrap_or(rest.len());
-    Some(format!("/{}", &rest[..end]))
-}
-
-fn integer(dictionary: &str, key: &str) -> Option<u64> {
-    value(dictionary, key)?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
-
-/// `N 0 R` after `key`.
-fn reference(bytes: impl AsRef<[u8]>, key: &str) -> Option<u64> {
-    let text = text(bytes.as_ref()).into_owned();
-    let mut words = value(&text, key)?.split_whitespace();
-    let number = words.next()?.parse().ok()?;
-    (words.next()? == "0" && words.next()?.starts_with('R')).then_some(number)
-}
-
-/// `[N 0 R …]` after `key`.
-fn references(dictionary: &str, key: &str) -> Option<Vec<u64>> {
-    let rest = value(dictionary, key)?.strip_prefix('[')?;
-    let words: Vec<&str> = rest[..rest.find(']')?].split_whitespace().collect();
-    words
-        .chunks(3)
-        .map(|triple| match triple {
-            [number, "0", "R"] => number.parse().ok(),
-            _ => None,
-        })
-        .collect()
-}
-
-fn after<'a>(bytes: &'a [u8], marker: &[u8]) -> Option<&'a [u8]> {
-    find(bytes, marker).map(|at| &bytes[at + marker.len()..])
-}
-
-fn find(bytes: &[u8], marker: &[u8]) -> Option<usize> {
-    bytes.windows(marker.len()).position(|w| w == marker)
-}
-
-fn rfind(bytes: &[u8], marker: &[u8]) -> Option<usize> {
-    bytes.windows(marker.len()).rposition(|w| w == marker)
-}
-
-/// Latin-1 view: PDF syntax is ASCII, and stream bytes may be anything.
-fn text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    String::from_utf8_lossy(bytes)
+/// The object itself, following a reference.
+fn resolve<'a>(
+    document: &'a Document,
+    object: lopdf::Result<&'a Object>,
+) -> Result<&'a Object, String> {
+    let object = object.map_err(|e| e.to_string())?;
+    document
+        .dereference(object)
+        .map(|(_, object)| object)
+        .map_err(|e| e.to_string())
 }

@@ -13,6 +13,10 @@ use crate::convert::Format;
 /// rav1e speed 1-10; 8 keeps a 12 MP photo to seconds, not minutes.
 const AVIF_SPEED: u8 = 8;
 
+/// The longest side an AVIF reader opens: libheif refuses anything longer
+/// as a security limit, so a longer AVIF could not even be read back here.
+pub const AVIF_MAX_SIDE: u32 = 32768;
+
 pub fn encode(image: &DynamicImage, format: Format) -> Result<Vec<u8>, UserError> {
     let (image_format, pixels) = match format {
         Format::Bmp => (ImageFormat::Bmp, eight_bit(image, true)),
@@ -30,6 +34,12 @@ pub fn encode(image: &DynamicImage, format: Format) -> Result<Vec<u8>, UserError
 }
 
 pub fn avif(image: &DynamicImage, settings: &Settings) -> Result<Vec<u8>, UserError> {
+    let (width, height) = (image.width(), image.height());
+    if width.max(height) > AVIF_MAX_SIDE {
+        return Err(UserError::bad_options(format!(
+            "AVIF can't be wider or taller than {AVIF_MAX_SIDE} pixels; this image is {width}x{height}. Resize it or pick PNG."
+        )));
+    }
     let metadata = (settings.icc, settings.exif);
     if let Some(encoded) = crate::convert::heif::encode_avif(image, settings.quality, metadata) {
         return Ok(encoded);
