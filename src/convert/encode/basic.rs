@@ -36,9 +36,12 @@ pub fn encode(image: &DynamicImage, format: Format) -> Result<Vec<u8>, UserError
 pub fn avif(image: &DynamicImage, settings: &Settings) -> Result<Vec<u8>, UserError> {
     let (width, height) = (image.width(), image.height());
     if width.max(height) > AVIF_MAX_SIDE {
-        return Err(UserError::bad_options(format!(
-            "AVIF can't be wider or taller than {AVIF_MAX_SIDE} pixels; this image is {width}x{height}. Resize it or pick PNG."
-        )));
+        return Err(UserError::TooWideForFormat {
+            format: "AVIF".into(),
+            limit: AVIF_MAX_SIDE,
+            width,
+            height,
+        });
     }
     let metadata = (settings.icc, settings.exif);
     if let Some(encoded) = crate::convert::heif::encode_avif(image, settings.quality, metadata) {
