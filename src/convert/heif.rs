@@ -3,7 +3,7 @@
 //! declared, so no headers or bindgen are needed. Dimensions are checked
 //! against the limits before libheif is asked to decode anything.
 
-use image::{DynamicImage, RgbImage, RgbaImage};
+use image::DynamicImage;
 
 use crate::UserError;
 use crate::limits::Limits;
@@ -69,9 +69,9 @@ pub fn decode(bytes: &[u8], limits: &Limits, format: &str) -> Result<Decoded, Us
     let alpha = handle.has_alpha();
     let pixels = handle.decode(alpha).ok_or_else(corrupt)?;
     let image = if alpha {
-        RgbaImage::from_raw(width, height, pixels).map(DynamicImage::ImageRgba8)
+        image::RgbaImage::from_raw(width, height, pixels).map(DynamicImage::ImageRgba8)
     } else {
-        RgbImage::from_raw(width, height, pixels).map(DynamicImage::ImageRgb8)
+        image::RgbImage::from_raw(width, height, pixels).map(DynamicImage::ImageRgb8)
     };
     Ok(Decoded {
         image: image.ok_or_else(corrupt)?,
