@@ -1,7 +1,8 @@
 //! HEIC/HEIF and AVIF decoding, and AVIF encoding, through the system
-//! libheif when the build found it (see build.rs). Only the handful of C functions used here are
-//! declared, so no headers or bindgen are needed. Dimensions are checked
-//! against the limits before libheif is asked to decode anything.
+//! libheif in builds with the `heif` feature (build.rs links it through
+//! pkg-config). Only the handful of C functions used here are declared, so
+//! no bindgen is needed. Dimensions are checked against the limits before
+//! libheif is asked to decode anything.
 
 use image::DynamicImage;
 

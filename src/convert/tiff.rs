@@ -246,6 +246,9 @@ fn decode_12_bit(bytes: &[u8], width: u32, limits: &Limits) -> Result<DynamicIma
         .map_err(corrupt)?
         .with_limits(tiff_limits(limits));
     let (packed_width, height) = decoder.dimensions().map_err(corrupt)?;
+    if packed_width == 0 || width == 0 || height == 0 {
+        return Err(corrupt("no pixels"));
+    }
     limits.check_canvas(width, height, 1)?;
     let layout = Layout {
         width: packed_width as usize,
