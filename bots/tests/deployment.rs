@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use redis_support::RedisServer;
-use support::server::{Stopper, free_port, png, wait_until_up};
+use support::server::{Stopper, convert_over_http, free_port, png, wait_until_up};
 
 const KEY: &str = "the deployment's signing key, shared by all instances";
 const SALT: &str = "the deployment's history salt, shared by all instances";
@@ -125,15 +125,8 @@ async fn two_instances_behind_a_tls_proxy_serve_as_one() {
         .unwrap();
     wait_until_up(&format!("{public}/readyz"), &client).await;
 
-    let answer: serde_json::Value = client
-        .post(format!("{public}/api/convert?to=png&rotate=90"))
-        .body(png(64, 48))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let url = format!("{public}/api/convert?to=png&rotate=90");
+    let answer = convert_over_http(&client, &url, png(64, 48)).await;
     let link = answer["url"].as_str().expect("a link");
     assert!(link.starts_with(&format!("{public}/d/")), "{link}");
     for served_by in [&public, &first.direct, &second.direct] {

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use redis_support::RedisServer;
-use support::server::{Stopper, free_port, png, wait_until_up};
+use support::server::{Stopper, convert_over_http, free_port, png, wait_until_up};
 
 const KEY: &str = "a signing key of at least thirty-two bytes, shared";
 
@@ -158,15 +158,8 @@ async fn two_instances_share_a_sealed_store_over_tls() {
     let (second, _b) = instance(&server.url, &certs).await;
 
     let client = reqwest::Client::new();
-    let answer: serde_json::Value = client
-        .post(format!("{first}/api/convert?to=webp"))
-        .body(png(40, 30))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let url = format!("{first}/api/convert?to=webp");
+    let answer = convert_over_http(&client, &url, png(40, 30)).await;
     let url = answer["url"].as_str().expect("a link");
     let elsewhere = url.replace(&first, &second);
     assert_ne!(url, elsewhere);

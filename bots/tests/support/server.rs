@@ -33,6 +33,24 @@ pub async fn wait_until_up(url: &str, client: &reqwest::Client) {
     }
 }
 
+/// POSTs `image` to `url` (an `/api/convert?…` address) and returns the
+/// JSON answer.
+pub async fn convert_over_http(
+    client: &reqwest::Client,
+    url: &str,
+    image: Vec<u8>,
+) -> serde_json::Value {
+    client
+        .post(url)
+        .body(image)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// A small one-colour RGB PNG of `width` x `height`, to convert.
 pub fn png(width: u32, height: u32) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
