@@ -6,10 +6,13 @@
 
 #[path = "support/postgres.rs"]
 mod postgres;
+#[path = "support/record.rs"]
+mod record;
 
-use pixdrop::history::{History, Outcome, Record, Retention, Settings, UserHasher};
-use pixdrop::{Format, Options, Platform};
+use pixdrop::history::{History, Retention, Settings, UserHasher};
+use pixdrop::{Options, Platform};
 use postgres::FreshDatabase;
+use record::record;
 
 const RETENTION: Retention = Retention {
     user_days: 365,
@@ -17,25 +20,6 @@ const RETENTION: Retention = Retention {
 };
 const DAY: i64 = 86_400;
 const NOW: i64 = 1_800_000_000;
-
-fn record(at: i64, user: Option<&str>, salt: &[u8]) -> Record {
-    let options = Options::parse(["webp", "80"]).unwrap();
-    Record {
-        at,
-        platform: Platform::Telegram,
-        input_format: Some(Format::Png),
-        output_format: Some(Format::Webp),
-        input_bytes: 12_345,
-        output_bytes: Some(2_345),
-        width: Some(640),
-        height: Some(480),
-        frames: Some(1),
-        settings: Settings::from(&options),
-        duration_ms: 42,
-        outcome: Outcome::OK,
-        user: user.map(|id| UserHasher::new(salt).hash(Platform::Telegram, id)),
-    }
-}
 
 async fn suite(history: &History, salt: &[u8]) {
     let me = UserHasher::new(salt).hash(Platform::Telegram, "1001");

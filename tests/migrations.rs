@@ -9,11 +9,13 @@
 
 #[path = "support/postgres.rs"]
 mod postgres;
+#[path = "support/record.rs"]
+mod record;
 
 use std::time::{Duration, Instant};
 
-use pixdrop::history::{History, Outcome, Record, Retention, Settings, UserHasher};
-use pixdrop::{Format, Options, Platform};
+use pixdrop::Platform;
+use pixdrop::history::{History, Record, Retention, UserHasher};
 use postgres::FreshDatabase;
 use sqlx::{AnyConnection, Connection, Executor};
 use tokio::task::JoinSet;
@@ -41,21 +43,7 @@ const HAND_MADE_SCHEMA: &[&str] = &[
 ];
 
 fn record(user: &str) -> Record {
-    Record {
-        at: NOW,
-        platform: Platform::Telegram,
-        input_format: Some(Format::Png),
-        output_format: Some(Format::Webp),
-        input_bytes: 12_345,
-        output_bytes: Some(2_345),
-        width: Some(640),
-        height: Some(480),
-        frames: Some(1),
-        settings: Settings::from(&Options::parse(["webp", "80"]).unwrap()),
-        duration_ms: 42,
-        outcome: Outcome::OK,
-        user: Some(UserHasher::new(b"salt").hash(Platform::Telegram, user)),
-    }
+    record::record(NOW, Some(user), b"salt")
 }
 
 /// Writes through one history and reads back through another.
