@@ -13,6 +13,7 @@ mod icc;
 mod info;
 mod integrity;
 pub mod ops;
+mod orient;
 mod plan;
 mod qoi;
 mod sniff;

@@ -9,6 +9,7 @@ type Rgba16Image = ImageBuffer<Rgba<u16>, Vec<u16>>;
 type Rgb16Image = ImageBuffer<Rgb<u16>, Vec<u16>>;
 
 use super::decode::Frame;
+use super::orient::oriented;
 use crate::UserError;
 use crate::color::Rgb as Background;
 use crate::limits::{Deadline, Limits};
@@ -19,7 +20,8 @@ pub fn orient(frames: &mut [Frame], orientation: Orientation) {
         return;
     }
     for frame in frames {
-        frame.image.apply_orientation(orientation);
+        let image = std::mem::take(&mut frame.image);
+        frame.image = oriented(image, orientation);
     }
 }
 
@@ -37,23 +39,21 @@ pub fn crop(frames: &mut [Frame], crop: Crop) -> Result<(), UserError> {
 }
 
 pub fn rotate(frames: &mut [Frame], rotate: Rotate) {
-    for frame in frames {
-        frame.image = match rotate {
-            Rotate::None => return,
-            Rotate::Cw90 => frame.image.rotate90(),
-            Rotate::Cw180 => frame.image.rotate180(),
-            Rotate::Cw270 => frame.image.rotate270(),
-        };
-    }
+    let orientation = match rotate {
+        Rotate::None => return,
+        Rotate::Cw90 => Orientation::Rotate90,
+        Rotate::Cw180 => Orientation::Rotate180,
+        Rotate::Cw270 => Orientation::Rotate270,
+    };
+    orient(frames, orientation);
 }
 
 pub fn flip(frames: &mut [Frame], flip: Flip) {
-    for frame in frames {
-        match flip {
-            Flip::Horizontal => frame.image = frame.image.fliph(),
-            Flip::Vertical => frame.image = frame.image.flipv(),
-        }
-    }
+    let orientation = match flip {
+        Flip::Horizontal => Orientation::FlipHorizontal,
+        Flip::Vertical => Orientation::FlipVertical,
+    };
+    orient(frames, orientation);
 }
 
 /// The size `resize` asks for, or `None` when the image stays as it is
