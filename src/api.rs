@@ -15,6 +15,7 @@ use crate::history::{History, UserHash, UserHasher};
 use crate::job::Platform;
 use crate::limits::Limits;
 use crate::links::{LinkError, Signer};
+use crate::options::{Options, Presets};
 use crate::pool::Pool;
 use crate::store::{FileId, Lookup, Stats, Store, unix_now};
 use crate::telemetry::Telemetry;
@@ -33,6 +34,8 @@ pub struct Core {
     pub(crate) telemetry: Arc<Telemetry>,
     /// Chat albums being gathered, kept where the store keeps its bytes.
     pub(crate) albums: Records,
+    /// The presets option words may name: built-in and the operator's.
+    pub(crate) presets: Arc<Presets>,
 }
 
 /// A result behind a download link: its bytes, what they are, and until
@@ -68,7 +71,28 @@ impl Core {
             history: None,
             telemetry: Arc::new(Telemetry::new()),
             users,
+            presets: Arc::new(Presets::default()),
         }
+    }
+
+    /// Adds an operator's presets (see `Presets::with_file`) to the built-in ones.
+    pub fn with_presets(self, presets: Presets) -> Self {
+        Self {
+            presets: Arc::new(presets),
+            ..self
+        }
+    }
+
+    pub fn presets(&self) -> &Presets {
+        &self.presets
+    }
+
+    /// Option words as this server reads them, its presets included.
+    pub fn options<'a>(
+        &self,
+        words: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Options, UserError> {
+        Options::parse_with(words, &self.presets)
     }
 
     pub fn with_pool(self, pool: Pool) -> Self {

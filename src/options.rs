@@ -1,7 +1,12 @@
 //! The option words, one grammar for every front end: chat (`/convert webp 80
 //! 1600`), the CLI (each flag becomes a `key=value` word) and the HTTP query
 //! (`?to=webp&quality=80`). Everything parses into one typed `Options`;
-//! an unknown word is an error that lists what is allowed.
+//! an unknown word is an error that lists what is allowed. A preset
+//! (`sticker`, `preset=email`) stands for several words; see `presets`.
+
+mod presets;
+
+pub use presets::{Preset, PresetError, Presets};
 
 use crate::UserError;
 use crate::color::Rgb;
@@ -31,6 +36,11 @@ pub struct Options {
     pub keep_metadata: bool,
     /// Turn the image upright by its EXIF orientation (on unless `no-orient`).
     pub no_orient: bool,
+    /// Cut the largest centred square (after `crop`, before rotating): avatars.
+    pub square: bool,
+    /// The format for an input with several frames, in place of `to`, so an
+    /// animated emoji stays GIF while a still one becomes PNG.
+    pub animated_to: Option<Format>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,21 +77,54 @@ pub enum Flip {
 }
 
 impl Options {
-    /// Parses chat words, CLI words or query pairs joined as `key=value`.
+    /// Parses chat words, CLI words or query pairs joined as `key=value`,
+    /// knowing the built-in presets only.
     pub fn parse<'a>(words: impl IntoIterator<Item = &'a str>) -> Result<Self, UserError> {
+        Self::parse_with(words, Presets::built_in())
+    }
+
+    /// Parses option words where `presets` are known. A preset sets its
+    /// words where it stands; later words override them, and a format word
+    /// replaces a preset's format rather than clashing with it.
+    pub fn parse_with<'a>(
+        words: impl IntoIterator<Item = &'a str>,
+        presets: &Presets,
+    ) -> Result<Self, UserError> {
         let mut options = Self::default();
+        let mut format_from_preset = false;
         for word in words {
             let word = word.trim();
-            if !word.is_empty() {
-                options.apply(word)?;
+            if word.is_empty() {
+                continue;
+            }
+            if let Some(preset) = presets.named_by(word)? {
+                options.take_preset(preset)?;
+                format_from_preset |= preset.options().to.is_some();
+                continue;
+            }
+            let preset_format = options.to.take_if(|_| format_from_preset);
+            options.apply(word)?;
+            if options.to.is_none() {
+                options.to = preset_format;
+            } else if format_from_preset {
+                format_from_preset = false;
+                options.animated_to = None;
             }
         }
         Ok(options)
     }
 
-    /// Parses HTTP query pairs; a flag may come as `lossless=1` or `lossless=true`.
+    /// Parses HTTP query pairs with the built-in presets; see `parse_pairs_with`.
     pub fn parse_pairs<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, UserError> {
+        Self::parse_pairs_with(pairs, Presets::built_in())
+    }
+
+    /// Parses HTTP query pairs; a flag may come as `lossless=1` or `lossless=true`.
+    pub fn parse_pairs_with<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+        presets: &Presets,
     ) -> Result<Self, UserError> {
         let words: Vec<String> = pairs
             .into_iter()
@@ -92,7 +135,19 @@ impl Options {
                 _ => Some(format!("{key}={value}")),
             })
             .collect();
-        Self::parse(words.iter().map(String::as_str))
+        Self::parse_with(words.iter().map(String::as_str), presets)
+    }
+
+    /// Sets what `preset` sets, its format replacing any named before it.
+    fn take_preset(&mut self, preset: &Preset) -> Result<(), UserError> {
+        if preset.options().to.is_some() {
+            self.to = None;
+            self.animated_to = None;
+        }
+        for word in preset.words() {
+            self.apply(word)?;
+        }
+        Ok(())
     }
 
     fn apply(&mut self, word: &str) -> Result<(), UserError> {
@@ -112,6 +167,7 @@ impl Options {
                 self.set_max_bytes(value, word)
             }
             ("bg" | "background", Some(value)) => self.set_background(value, word),
+            ("animated" | "anim", Some(value)) => self.set_animated(value, word),
             ("lossless", None) => set(&mut self.lossless, true),
             ("progressive", None) => set(&mut self.progressive, true),
             ("enlarge" | "upscale", None) => set(&mut self.enlarge, true),
@@ -120,6 +176,7 @@ impl Options {
             }
             ("strip", None) => set(&mut self.keep_metadata, false),
             ("no-orient" | "noorient", None) => set(&mut self.no_orient, true),
+            ("square", None) => set(&mut self.square, true),
             ("fliph" | "mirror", None) => self.set_flip("h", word),
             ("flipv", None) => self.set_flip("v", word),
             ("left", None) => self.set_rotate("270", word),
@@ -182,6 +239,14 @@ impl Options {
             return Err(OptionError::TwoFormats.into());
         }
         self.to = Some(format);
+        Ok(())
+    }
+
+    fn set_animated(&mut self, value: &str, word: &str) -> Result<(), UserError> {
+        let format = value
+            .parse::<Format>()
+            .map_err(|()| OptionError::UnknownFormat { word: word.into() })?;
+        self.animated_to = Some(format);
         Ok(())
     }
 
@@ -312,6 +377,9 @@ impl Options {
         if let Some(max) = self.max_bytes {
             words.push(format!("max={}", max.bytes()));
         }
+        if let Some(animated) = self.animated_to {
+            words.push(format!("animated={animated}"));
+        }
         if let Some(Rgb([r, g, b])) = self.background {
             words.push(format!("bg=#{r:02x}{g:02x}{b:02x}"));
         }
@@ -321,6 +389,7 @@ impl Options {
             ("progressive", self.progressive),
             ("keep-metadata", self.keep_metadata),
             ("no-orient", self.no_orient),
+            ("square", self.square),
         ];
         words.extend(
             flags
@@ -349,122 +418,4 @@ fn unknown(word: &str) -> UserError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(text: &str) -> Result<Options, UserError> {
-        Options::parse(text.split_whitespace())
-    }
-
-    #[test]
-    fn chat_words_cover_the_common_requests() {
-        let options = parse("webp 80 1600").unwrap();
-        assert_eq!(options.to, Some(Format::Webp));
-        assert_eq!(options.quality, Some(80));
-        assert_eq!(options.resize, Some(Resize::LongSide(1600)));
-
-        let options = parse("JPG q=70 1600x1200 rotate=90 flip=h ≤500KB bg=black").unwrap();
-        assert_eq!(options.to, Some(Format::Jpeg));
-        assert_eq!(options.quality, Some(70));
-        assert_eq!(
-            options.resize,
-            Some(Resize::Fit {
-                width: 1600,
-                height: 1200
-            })
-        );
-        assert_eq!(options.rotate, Rotate::Cw90);
-        assert_eq!(options.flip, Some(Flip::Horizontal));
-        assert_eq!(options.max_bytes, Some(ByteSize(500_000)));
-        assert_eq!(options.background, Some(Rgb([0, 0, 0])));
-
-        let options = parse("50% crop=100x50+10+20 lossless keep-metadata 2MB").unwrap();
-        assert_eq!(options.resize, Some(Resize::Percent(50)));
-        assert_eq!(
-            options.crop,
-            Some(Crop {
-                width: 100,
-                height: 50,
-                x: 10,
-                y: 20
-            })
-        );
-        assert!(options.lossless && options.keep_metadata);
-        assert_eq!(options.max_bytes, Some(ByteSize(2_000_000)));
-    }
-
-    #[test]
-    fn cli_words_and_query_pairs_mean_the_same() {
-        let cli = parse("to=png quality=90 resize=800 rotate=270 flip=v max-bytes=300000").unwrap();
-        let query = Options::parse_pairs([
-            ("to", "png"),
-            ("quality", "90"),
-            ("resize", "800"),
-            ("rotate", "270"),
-            ("flip", "v"),
-            ("max-bytes", "300000"),
-            ("lossless", "0"),
-            ("download", "1"),
-        ])
-        .unwrap();
-        assert_eq!(cli, query);
-        assert!(!query.lossless);
-    }
-
-    #[test]
-    fn mistakes_are_explained() {
-        let err = parse("webp banana").unwrap_err();
-        assert_eq!(err.code(), "unknown-word");
-        assert!(err.to_string().contains("`banana`"));
-        assert!(err.to_string().contains("quality 1-100"));
-        assert!(parse("to=svg").unwrap_err().to_string().contains("webp"));
-    }
-
-    #[test]
-    fn each_mistake_is_named_by_its_own_variant() {
-        let cases = [
-            ("webp banana", "unknown-word"),
-            ("size=huge:1", "bad-resize"),
-            ("to=svg", "unknown-format"),
-            ("webp png", "two-formats"),
-            ("quality=0", "quality-out-of-range"),
-            ("q=101", "quality-out-of-range"),
-            ("0x100", "bad-resize"),
-            ("crop=10x10", "bad-crop"),
-            ("Rotate=45", "bad-rotation"),
-            ("flip=d", "bad-flip"),
-            ("max=lots", "bad-size-target"),
-            ("max=12", "size-target-too-small"),
-            ("bg=mauve", "unknown-colour"),
-        ];
-        for (words, code) in cases {
-            let err = parse(words).unwrap_err();
-            assert!(matches!(err, UserError::BadOption(_)), "{words}: {err:?}");
-            assert_eq!(err.code(), code, "{words}");
-            let quoted = words.split_whitespace().last().unwrap();
-            assert!(
-                code == "two-formats" || err.to_string().contains(&format!("`{quoted}`")),
-                "{words}: {err}"
-            );
-        }
-    }
-
-    #[test]
-    fn canonical_words_parse_back_to_the_same_options() {
-        let options =
-            parse("webp 80 1600x900 crop=10x10+1+2 r90 flip=v ≤500KB bg=red lossless keep")
-                .unwrap();
-        let words = options.to_words();
-        assert_eq!(
-            Options::parse(words.iter().map(String::as_str)).unwrap(),
-            options
-        );
-        assert_eq!(words[0], "to=webp");
-    }
-
-    #[test]
-    fn bare_numbers_split_at_one_hundred() {
-        assert_eq!(parse("100").unwrap().quality, Some(100));
-        assert_eq!(parse("101").unwrap().resize, Some(Resize::LongSide(101)));
-    }
-}
+mod tests;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use pixdrop::convert::Format;
+use pixdrop::options::Presets;
 use pixdrop::{Limits, Options, UserError};
 
 #[derive(Debug, Args)]
@@ -16,9 +17,13 @@ pub struct ConvertArgs {
     /// Output file, or `-` for standard output.
     #[arg(short, long)]
     pub output: PathBuf,
-    /// Target format (default: from the output's extension).
+    /// Target format (default: from the output's extension, else the preset's).
     #[arg(long)]
     pub to: Option<String>,
+    /// A preset: sticker, emoji, avatar, thumbnail, web, email, or the
+    /// operator's; the other flags override its settings.
+    #[arg(long)]
+    pub preset: Option<String>,
     /// Encoder quality, 1-100.
     #[arg(long, short)]
     pub quality: Option<String>,
@@ -69,11 +74,15 @@ pub enum CliError {
 
 impl ConvertArgs {
     fn option_words(&self) -> Result<Vec<String>, CliError> {
-        let mut words = Vec::new();
+        let mut words: Vec<String> = self.preset.iter().map(|p| format!("preset={p}")).collect();
         let to = match (&self.to, self.output.to_str()) {
             (Some(to), _) => Some(to.clone()),
             (None, Some("-")) => None,
-            (None, _) => Some(format_from_extension(&self.output)?),
+            (None, _) => match format_from_extension(&self.output) {
+                Ok(format) => Some(format),
+                Err(_) if self.preset.is_some() => None,
+                Err(error) => return Err(error),
+            },
         };
         let valued = [
             ("to", to.as_ref()),
@@ -119,9 +128,9 @@ fn format_from_extension(path: &Path) -> Result<String, CliError> {
     }
 }
 
-pub fn convert(args: &ConvertArgs, limits: &Limits) -> Result<(), CliError> {
+pub fn convert(args: &ConvertArgs, limits: &Limits, presets: &Presets) -> Result<(), CliError> {
     let words = args.option_words()?;
-    let options = Options::parse(words.iter().map(String::as_str))?;
+    let options = Options::parse_with(words.iter().map(String::as_str), presets)?;
     let input = read_input(&args.input, limits)?;
     let output = pixdrop::pool::guard(|| pixdrop::convert(&input, &options, limits))?;
     write_output(&args.output, &output.bytes)

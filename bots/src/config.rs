@@ -6,6 +6,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use pixdrop::options::Presets;
 use pixdrop::store::seal::MIN_SECRET_BYTES;
 use pixdrop::store::{Persistence, RedisSettings};
 use pixdrop::{ByteSize, Limits};
@@ -65,6 +66,8 @@ pub struct Config {
     pub redis_persistence: Persistence,
     /// Reverse proxies whose `X-Forwarded-For` is believed; empty = none.
     pub trusted_proxies: crate::web::TrustedProxies,
+    /// The built-in presets plus those of the file `PIXDROP_PRESETS` names.
+    pub presets: Presets,
 }
 
 /// A credential; never printed.
@@ -201,6 +204,14 @@ impl Config {
                 }
             })?,
             trusted_proxies: parse(&get, "PIXDROP_TRUSTED_PROXIES", "", str::parse)?,
+            presets: get("PIXDROP_PRESETS")
+                .map(|path| presets(&path))
+                .transpose()
+                .map_err(|problem| ConfigError {
+                    variable: "PIXDROP_PRESETS",
+                    problem,
+                })?
+                .unwrap_or_default(),
         })
     }
 }
@@ -305,6 +316,12 @@ fn public_key(text: &str) -> Result<[u8; 32], String> {
     }
     serenity::interactions_endpoint::Verifier::try_new(key).map_err(|e| e.to_string())?;
     Ok(key)
+}
+
+/// The presets of the TOML file at `path`, checked in full.
+fn presets(path: &str) -> Result<Presets, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("can't read {path}: {e}"))?;
+    Presets::with_file(&text).map_err(|e| format!("{path}: {e}"))
 }
 
 fn count(text: &str) -> Result<u64, String> {

@@ -54,7 +54,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         None | Some(Command::Serve) => serve(config),
-        Some(Command::Convert(args)) => cli::convert(&args, &config.limits),
+        Some(Command::Convert(args)) => cli::convert(&args, &config.limits, &config.presets),
         Some(Command::Info { input }) => {
             cli::info(&input, &config.limits).map(|text| print!("{text}"))
         }

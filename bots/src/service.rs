@@ -75,6 +75,7 @@ pub async fn core(config: &Config) -> Result<Core, String> {
     .with_pool(pool)
     .with_limits(config.limits)
     .with_retention(config.retention)
+    .with_presets(config.presets.clone())
     .with_history(history))
 }
 

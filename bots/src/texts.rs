@@ -1,5 +1,6 @@
 //! What the bots say, in one place so every front end says it the same way:
-//! help, the privacy promise, the format list, what `/info` found, the
+//! help, the privacy promise and where images are processed, the format and
+//! preset list, what `/info` found, the
 //! one-line summary of a finished conversion (and its link when the file is
 //! too big to send), the `/forget` and `/auto` exchanges, and the hints a
 //! chat gives when a command came without what it needs. Problems with a
@@ -10,9 +11,10 @@ use std::time::Duration;
 
 use pixdrop::convert::{Format, Info};
 use pixdrop::history::Record;
+use pixdrop::options::Presets;
 use pixdrop::{ByteSize, Options, Reply};
 
-pub fn help(command_prefix: &str) -> String {
+pub fn help(command_prefix: &str, presets: &Presets) -> String {
     format!(
         "Send me an image and I'll convert it.\n\n\
          {p}convert FORMAT [options] — e.g. {p}convert webp 80 1600\n\
@@ -23,29 +25,45 @@ pub fn help(command_prefix: &str) -> String {
          {p}formats — what I read and write\n\
          {p}privacy — what happens to your images\n\
          {p}history, {p}export, {p}forget — your conversion history\n\n\
-         Options: quality 1-100, a size like 1600 or 1600x1200, rotate=90, flip=h, max=500KB, lossless, bg=white, keep-metadata.",
-        p = command_prefix
+         Options: quality 1-100, a size like 1600 or 1600x1200, rotate=90, flip=h, max=500KB, lossless, bg=white, keep-metadata.\n\
+         Presets: {names} — e.g. {p}convert sticker; {p}formats says what each makes.",
+        p = command_prefix,
+        names = presets.names(),
     )
+}
+
+/// Where an image is processed and who keeps what, the same on every front
+/// end (the chats' /privacy, the web page, README).
+pub fn processing(retention: Duration) -> String {
+    format!(
+        "Your image is processed on our server only, in memory, never written to disk, and deleted at most {} after it arrives. \
+         Telegram and Discord keep what they carry (your upload and the file I send back) under their own rules, not ours. \
+         Nothing you send is used to train AI or for advertising.",
+        held(retention)
+    )
+}
+
+fn held(retention: Duration) -> String {
+    if retention >= Duration::from_secs(3600) {
+        return "one hour".to_string();
+    }
+    match retention.as_secs().div_ceil(60) {
+        1 => "a minute (well within one hour)".to_string(),
+        minutes => format!("{minutes} minutes (well within one hour)"),
+    }
 }
 
 pub fn privacy(retention: Duration) -> String {
-    let held = if retention >= Duration::from_secs(3600) {
-        "one hour".to_string()
-    } else {
-        match retention.as_secs().div_ceil(60) {
-            1 => "a minute (well within one hour)".to_string(),
-            minutes => format!("{minutes} minutes (well within one hour)"),
-        }
-    };
     format!(
-        "Your images are held in memory only, never written to disk, and deleted at most {held} after they arrive.\n\
+        "{}\n\
          I keep a small history of how conversions went (formats, sizes, settings, time) under a salted hash of your user id, \
-         never the images, their names or your messages. See it with /history, stop it with /history off, erase it with /forget.\n\
-         Files I send back into this chat are stored by the chat platform, not by me."
+         never the images, their names or your messages. See it with /history, stop it with /history off, erase it with /forget.",
+        processing(retention)
     )
 }
 
-pub fn formats() -> String {
+/// The formats read and written, then every preset with what it makes.
+pub fn formats(presets: &Presets) -> String {
     let list = |pick: fn(&Format) -> bool| {
         Format::ALL
             .iter()
@@ -54,11 +72,15 @@ pub fn formats() -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    format!(
-        "I read: {}.\nI write: {}.",
+    let mut text = format!(
+        "I read: {}.\nI write: {}.\n\nPresets (e.g. /convert sticker):",
         list(|f| f.readable()),
         list(|f| f.writable())
-    )
+    );
+    for preset in presets.iter() {
+        text.push_str(&format!("\n• {} — {}", preset.name(), preset.description()));
+    }
+    text
 }
 
 /// "WEBP · 1.2 MB → 340 KB · 1600×1200", what was done, and when our copy goes.
@@ -100,10 +122,10 @@ pub fn some_failed(failure: &pixdrop::UserError) -> String {
 }
 
 /// A command no handler knows (an old registration, a typo).
-pub fn unknown_command(command_prefix: &str, name: &str) -> String {
+pub fn unknown_command(command_prefix: &str, name: &str, presets: &Presets) -> String {
     format!(
         "I don't know {command_prefix}{name}.\n\n{}",
-        help(command_prefix)
+        help(command_prefix, presets)
     )
 }
 
@@ -298,6 +320,40 @@ mod tests {
         let text = privacy(Duration::from_secs(3600));
         assert!(text.contains("one hour") && text.contains("memory"));
         assert!(privacy(Duration::from_secs(900)).contains("15 minutes"));
+    }
+
+    #[test]
+    fn privacy_says_where_images_are_processed_and_what_they_are_not_used_for() {
+        let text = privacy(Duration::from_secs(3600));
+        assert!(text.starts_with(&processing(Duration::from_secs(3600))));
+        for promise in [
+            "our server only",
+            "Telegram and Discord keep",
+            "their own rules",
+            "train AI",
+            "advertising",
+        ] {
+            assert!(text.contains(promise), "{promise}: {text}");
+        }
+    }
+
+    #[test]
+    fn help_and_formats_list_every_preset() {
+        let presets = Presets::with_file(
+            "[presets.banner]\nwords = \"webp 1500x500\"\ndescription = \"Profile banner\"\n",
+        )
+        .unwrap();
+        let help = help("/", &presets);
+        assert!(
+            help.contains("sticker, emoji, avatar, thumbnail, web, email, banner"),
+            "{help}"
+        );
+        let formats = formats(&presets);
+        assert!(
+            formats.contains("• sticker — Telegram sticker: WebP"),
+            "{formats}"
+        );
+        assert!(formats.contains("• banner — Profile banner"), "{formats}");
     }
 
     #[test]

@@ -100,6 +100,7 @@ pub fn convert(bytes: &[u8], options: &Options, limits: &Limits) -> Result<Outpu
     check_plan(bytes, options, limits)?;
     let decoded = decode::decode(bytes, source, limits, &deadline)?;
     deadline.check()?;
+    let target = for_frames(target, options, decoded.frames.len() as u32)?;
     let input = InputSummary {
         format: source,
         bytes: bytes.len() as u64,
@@ -220,6 +221,21 @@ fn target_format(options: &Options, source: Format) -> Result<Format, UserError>
     }
 }
 
+/// The format a result of `frames` frames is written in: `animated_to`,
+/// when it is set and the input animates, else the `target` already chosen.
+fn for_frames(target: Format, options: &Options, frames: u32) -> Result<Format, UserError> {
+    match options.animated_to {
+        Some(animated) if frames > 1 => target_format(
+            &Options {
+                to: Some(animated),
+                ..Options::default()
+            },
+            target,
+        ),
+        _ => Ok(target),
+    }
+}
+
 /// Every step before encoding: frame selection, colour, the ops in contract
 /// order, and the background under transparency. Notes say what was done.
 fn prepare(
@@ -249,6 +265,9 @@ fn prepare(
     }
     if let Some(crop) = options.crop {
         ops::crop(frames, crop)?;
+    }
+    if options.square {
+        ops::square(frames);
     }
     if options.rotate != Rotate::None {
         ops::rotate(frames, options.rotate);

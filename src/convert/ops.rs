@@ -38,6 +38,31 @@ pub fn crop(frames: &mut [Frame], crop: Crop) -> Result<(), UserError> {
     Ok(())
 }
 
+/// The side and offsets of the largest square centred in `width`×`height`.
+pub fn centre_square(width: u32, height: u32) -> Crop {
+    let side = width.min(height);
+    Crop {
+        width: side,
+        height: side,
+        x: (width - side) / 2,
+        y: (height - side) / 2,
+    }
+}
+
+/// Cuts every frame to its centred square (avatars).
+pub fn square(frames: &mut [Frame]) {
+    let (width, height) = frames[0].image.dimensions();
+    let Crop {
+        width,
+        height,
+        x,
+        y,
+    } = centre_square(width, height);
+    for frame in frames {
+        frame.image = frame.image.crop_imm(x, y, width, height);
+    }
+}
+
 pub fn rotate(frames: &mut [Frame], rotate: Rotate) {
     let orientation = match rotate {
         Rotate::None => return,
@@ -212,6 +237,17 @@ mod tests {
             target_size((10000, 1), Resize::LongSide(100), false),
             Some((100, 1))
         );
+    }
+
+    #[test]
+    fn the_centre_square_is_cut_from_the_middle_of_the_long_side() {
+        let square = |w, h| {
+            let c = centre_square(w, h);
+            (c.width, c.height, c.x, c.y)
+        };
+        assert_eq!(square(300, 200), (200, 200, 50, 0));
+        assert_eq!(square(200, 301), (200, 200, 0, 50));
+        assert_eq!(square(64, 64), (64, 64, 0, 0));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! so the pool can admit jobs by cost rather than by count.
 
 use super::header::Header;
-use super::{Format, ops, target_format};
+use super::{Format, for_frames, ops, target_format};
 use crate::UserError;
 use crate::limits::Limits;
 use crate::options::Options;
@@ -52,6 +52,7 @@ pub fn plan(
     limits: &Limits,
 ) -> Result<Cost, UserError> {
     let target = target_format(options, header.format)?;
+    let target = for_frames(target, options, header.frames)?;
     let out_frames = if target.animates() || target == Format::Pdf {
         header.frames.max(1)
     } else {
@@ -64,6 +65,10 @@ pub fn plan(
     {
         width = crop.width.min(width - crop.x);
         height = crop.height.min(height - crop.y);
+    }
+    if options.square {
+        let side = width.min(height);
+        (width, height) = (side, side);
     }
     if let Some(resize) = options.resize
         && let Some(size) = ops::target_size((width, height), resize, options.enlarge)

@@ -11,7 +11,8 @@ use crate::convert::Format;
 pub const ALLOWED: &str = "a format (jpeg, png, webp, gif, avif, bmp, tiff, ico, qoi, tga, pnm, pdf), \
 quality 1-100 (`80` or `q=80`), a size (`1600`, `1600x1200`, `50%`), `enlarge`, \
 `crop=WxH+X+Y`, `rotate=90|180|270`, `flip=h|v`, a byte target (`max=500KB`), \
-`lossless`, `progressive`, `bg=white` or `bg=#rrggbb`, `keep-metadata`, `no-orient`";
+`lossless`, `progressive`, `bg=white` or `bg=#rrggbb`, `keep-metadata`, `no-orient`, `square` \
+(centre square crop), `animated=gif` (format for animations), a preset (`sticker`, `preset=email`)";
 
 /// A refused option word. `word` is the word as the user wrote it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -54,6 +55,10 @@ pub enum OptionError {
         "I don't know the colour `{word}`. Use a name like `white` or a hex code like `#ff8800`."
     )]
     UnknownColour { word: String },
+
+    /// `known` lists every preset this server has, built-in and the operator's.
+    #[error("I don't know the preset `{word}`. Pick one of: {known}.")]
+    UnknownPreset { word: String, known: String },
 }
 
 impl OptionError {
@@ -71,11 +76,12 @@ impl OptionError {
             Self::BadSizeTarget { .. } => "bad-size-target",
             Self::SizeTargetTooSmall { .. } => "size-target-too-small",
             Self::UnknownColour { .. } => "unknown-colour",
+            Self::UnknownPreset { .. } => "unknown-preset",
         }
     }
 
     /// Every code `code` can return, for readers of stored outcomes.
-    pub const CODES: [&'static str; 11] = [
+    pub const CODES: [&'static str; 12] = [
         "unknown-word",
         "unknown-format",
         "two-formats",
@@ -87,6 +93,7 @@ impl OptionError {
         "bad-size-target",
         "size-target-too-small",
         "unknown-colour",
+        "unknown-preset",
     ];
 }
 
@@ -183,6 +190,15 @@ mod tests {
                 .into(),
                 "unknown-colour",
                 "I don't know the colour `bg=mauve`. Use a name like `white`",
+            ),
+            (
+                OptionError::UnknownPreset {
+                    word: word("preset=stcker"),
+                    known: "sticker, emoji".into(),
+                }
+                .into(),
+                "unknown-preset",
+                "I don't know the preset `preset=stcker`. Pick one of: sticker, emoji.",
             ),
         ];
         assert_eq!(cases.len(), OptionError::CODES.len());

@@ -34,7 +34,11 @@ pub fn all() -> Vec<CreateCommand> {
         CreateCommand::new("convert")
             .description("Convert an image to another format")
             .add_option(image("The image to convert"))
-            .add_option(format_choice(true))
+            .add_option(format_choice(false))
+            .add_option(text(
+                "preset",
+                "A preset: sticker, emoji, avatar, thumbnail, web, email (more in /formats)",
+            ))
             .add_option(
                 CreateCommandOption::new(CommandOptionType::Integer, "quality", "Quality 1-100")
                     .min_int_value(1)
@@ -61,7 +65,8 @@ pub fn all() -> Vec<CreateCommand> {
         CreateCommand::new("info")
             .description("What is this image?")
             .add_option(image("The image to describe")),
-        CreateCommand::new("formats").description("What I read and write"),
+        CreateCommand::new("formats").description("What I read and write, and the presets"),
+        CreateCommand::new("help").description("How to use me"),
         CreateCommand::new("privacy").description("What happens to your images"),
         CreateCommand::new("history")
             .description("Your last conversions")

@@ -37,7 +37,7 @@ pub async fn auto(bot: &Bot, to: &Responder, command: &CommandInteraction) {
         bot.auto.set(&channel, None).await;
         return answer(to, command, &texts::auto_off("channel"), false).await;
     }
-    let options = match pixdrop::Options::parse(words.iter().map(String::as_str)) {
+    let options = match bot.core.options(words.iter().map(String::as_str)) {
         Ok(options) => options,
         Err(error) => return answer(to, command, &error.to_string(), true).await,
     };
@@ -76,7 +76,7 @@ pub async fn posted(bot: &Bot, http: &Arc<Http>, message: &Message) {
         return reply(bot, message, hint, &[]).await;
     }
     let words = option_words(&message.content);
-    match pixdrop::Options::parse(words.iter().map(String::as_str)) {
+    match bot.core.options(words.iter().map(String::as_str)) {
         Ok(_) if !words.is_empty() => {
             convert_and_reply(bot, http, message, &words, &sources).await;
         }

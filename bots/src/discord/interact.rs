@@ -6,7 +6,7 @@
 
 use pixdrop::history::UserHash;
 use pixdrop::pool::Client;
-use pixdrop::{Format, Job, Options, Platform, Reply, UserError};
+use pixdrop::{Format, Job, Platform, Reply, UserError};
 use serenity::all::{
     ChannelId, CommandInteraction, CommandType, ComponentInteraction, ComponentInteractionDataKind,
     CreateActionRow, CreateAttachment, CreateInteractionResponse,
@@ -48,6 +48,9 @@ pub(super) fn request(command: &CommandInteraction) -> (Vec<String>, Option<Sour
         match (option.name, option.value) {
             ("image", ResolvedValue::Attachment(attachment)) => image = Some(attachment.into()),
             ("format", ResolvedValue::String(format)) => words.push(format!("to={format}")),
+            ("preset", ResolvedValue::String(preset)) => {
+                words.insert(0, format!("preset={}", preset.trim()));
+            }
             ("quality", ResolvedValue::Integer(quality)) => {
                 words.push(format!("quality={quality}"))
             }
@@ -69,13 +72,17 @@ async fn slash(bot: &Bot, to: &Responder, command: &CommandInteraction) {
     match command.data.name.as_str() {
         "convert" | "compress" | "resize" => convert_command(bot, to, command).await,
         "info" => info(bot, to, command).await,
-        "formats" => answer(to, command, &texts::formats(), false).await,
+        "formats" => answer(to, command, &texts::formats(bot.core.presets()), false).await,
+        "help" => answer(to, command, &texts::help("/", bot.core.presets()), false).await,
         "privacy" => answer(to, command, &texts::privacy(bot.core.retention()), false).await,
         "history" => account::history(bot, to, command).await,
         "forget" => account::forget_prompt(to, command).await,
         "export" => account::export(bot, to, command).await,
         "auto" => drop::auto(bot, to, command).await,
-        name => answer(to, command, &texts::unknown_command("/", name), true).await,
+        name => {
+            let text = texts::unknown_command("/", name, bot.core.presets());
+            answer(to, command, &text, true).await
+        }
     }
 }
 
@@ -150,7 +157,7 @@ pub(super) async fn convert_all(
     user: UserId,
 ) -> Result<Batch, UserError> {
     let received = Instant::now();
-    let options = Options::parse(words.iter().map(String::as_str))?;
+    let options = bot.core.options(words.iter().map(String::as_str))?;
     bot.pace.admit(&user.get()).await?;
     let user = self::user(bot, user);
     let client = Client::of(&user);

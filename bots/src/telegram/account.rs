@@ -2,7 +2,6 @@
 //! (`off`/`on`), `/export`, `/forget` with its confirmation, and `/auto`
 //! for group admins. Everything goes through the core's history by hashed user id.
 
-use pixdrop::Options;
 use pixdrop::history::UserHash;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, InputFile};
@@ -74,7 +73,7 @@ pub async fn auto(context: &Context, message: &Message, words: &[String]) {
             context.auto.set(&place, None).await;
             say(context, message, &texts::auto_off("group")).await;
         }
-        Some(_) => match Options::parse(words.iter().map(String::as_str)) {
+        Some(_) => match context.core.options(words.iter().map(String::as_str)) {
             Ok(options) => {
                 let kept = context.auto.set(&place, Some(&options)).await;
                 say(context, message, &texts::auto_on(&options, kept)).await;

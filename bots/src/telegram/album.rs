@@ -124,7 +124,7 @@ async fn lead_album(
         false => Plan::Each,
     };
     let user = user_of(context, lead);
-    let checked = match Options::parse(words.iter().map(String::as_str)) {
+    let checked = match context.core.options(words.iter().map(String::as_str)) {
         Err(error) => Err(error.to_string()),
         Ok(options) if plan == Plan::Together => {
             preflight(context, mine, lead).await.map(|()| options)

@@ -110,10 +110,14 @@ pub(super) fn ask(context: &Context, message: &Message) -> Ask {
     let text = message.text().or_else(|| message.caption()).unwrap_or("");
     let Some(Command { name, words }) = words::command(text, &context.username) else {
         return match words::mention(text, &context.username) {
-            Some(words) if words.iter().any(|w| Options::parse([w.as_str()]).is_ok()) => {
+            Some(words)
+                if words
+                    .iter()
+                    .any(|w| context.core.options([w.as_str()]).is_ok()) =>
+            {
                 let words = words
                     .into_iter()
-                    .filter(|w| Options::parse([w.as_str()]).is_ok())
+                    .filter(|w| context.core.options([w.as_str()]).is_ok())
                     .collect();
                 Ask::Convert(words)
             }
@@ -140,14 +144,16 @@ pub(super) fn ask(context: &Context, message: &Message) -> Ask {
             Ask::Convert(words)
         }
         "info" => Ask::Info,
-        "start" | "help" => Ask::Text(texts::help("/")),
-        "formats" => Ask::Text(texts::formats()),
+        "start" | "help" => Ask::Text(texts::help("/", context.core.presets())),
+        "formats" => Ask::Text(texts::formats(context.core.presets())),
         "privacy" => Ask::Text(texts::privacy(context.core.retention())),
         "history" => Ask::History(words),
         "forget" => Ask::Forget,
         "export" => Ask::Export,
         "auto" => Ask::Auto(words),
-        _ if message.chat.is_private() => Ask::Text(texts::unknown_command("/", &name)),
+        _ if message.chat.is_private() => {
+            Ask::Text(texts::unknown_command("/", &name, context.core.presets()))
+        }
         _ => Ask::Nothing,
     }
 }
@@ -171,7 +177,7 @@ async fn handle_message(context: &Context, message: &Message) {
         Ask::Auto(words) => account::auto(context, message, &words).await,
         Ask::Keyboard => match found {
             Some(media) => offer_keyboard(context, message, &media).await,
-            None => say(context, message, &texts::help("/")).await,
+            None => say(context, message, &texts::help("/", context.core.presets())).await,
         },
         Ask::KeyboardOrQuiet => match (found, private) {
             (Some(media), true) => offer_keyboard(context, message, &media).await,
@@ -180,7 +186,7 @@ async fn handle_message(context: &Context, message: &Message) {
                     convert(context, message, &[media], &words).await;
                 }
             }
-            (None, true) => say(context, message, &texts::help("/")).await,
+            (None, true) => say(context, message, &texts::help("/", context.core.presets())).await,
             (None, false) => {}
         },
         Ask::Nothing => {}
@@ -204,7 +210,7 @@ pub(super) fn user_of(context: &Context, message: &Message) -> Option<UserHash> 
 /// Downloads `items`, runs the job, and replies with the file (or a link).
 async fn convert(context: &Context, message: &Message, items: &[Media], words: &[String]) {
     let received = Instant::now();
-    let options = match Options::parse(words.iter().map(String::as_str)) {
+    let options = match context.core.options(words.iter().map(String::as_str)) {
         Ok(options) => options,
         Err(error) => return fail(context, message, &error).await,
     };

@@ -82,7 +82,8 @@ async fn job_of(
     body: Body,
 ) -> Result<(Job, bool), UserError> {
     let received = tokio::time::Instant::now();
-    let options = Options::parse_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let pairs = query.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    let options = Options::parse_pairs_with(pairs, state.core.presets())?;
     let wants_bytes = query.iter().any(|(k, v)| k == "download" && v != "0")
         || headers
             .get(header::ACCEPT)
@@ -191,7 +192,8 @@ pub fn download_response(
         .into_response()
 }
 
-pub async fn formats() -> Json<serde_json::Value> {
+/// The formats read and written, and the presets `preset=NAME` may name.
+pub async fn formats(State(state): State<AppState>) -> Json<serde_json::Value> {
     let formats: Vec<_> = Format::ALL
         .iter()
         .map(|f| {
@@ -204,5 +206,11 @@ pub async fn formats() -> Json<serde_json::Value> {
             })
         })
         .collect();
-    Json(json!({ "formats": formats }))
+    let presets: Vec<_> = state
+        .core
+        .presets()
+        .iter()
+        .map(|p| json!({ "name": p.name(), "description": p.description(), "words": p.words() }))
+        .collect();
+    Json(json!({ "formats": formats, "presets": presets }))
 }

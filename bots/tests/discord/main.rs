@@ -5,8 +5,8 @@
 //! with which files and bytes, and where it stayed silent. One binary for
 //! all of Discord: `endpoint` (interactions over HTTP), `pacing`, `drain`
 //! (shutdown, 429s and stalls), `refusals` (the adapter's own errors),
-//! `binary` (the released binary from outside) and `fake_selftest` (the
-//! fake against serenity itself) are its modules.
+//! `binary` (the released binary from outside), `presets` and
+//! `fake_selftest` (the fake against serenity itself) are its modules.
 
 mod binary;
 #[path = "../discord_fake/mod.rs"]
@@ -16,6 +16,7 @@ mod endpoint;
 mod fake_selftest;
 mod pacing;
 mod posted;
+mod presets;
 mod refusals;
 #[path = "../support/mod.rs"]
 mod support;

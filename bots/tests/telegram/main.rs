@@ -5,13 +5,15 @@
 //! which bytes, and what it left alone. One binary for all of Telegram:
 //! `drain` (stopping and stalls), `binary` (the released binary from
 //! outside), `instances` (two binaries as one bot behind a webhook, on a
-//! real Redis), `fake_selftest` (the fake against teloxide itself) and
-//! `shared_pace` (the pace across instances on Redis) are its modules.
+//! real Redis), `fake_selftest` (the fake against teloxide itself),
+//! `presets` and `shared_pace` (the pace across instances on Redis) are its
+//! modules.
 
 mod binary;
 mod drain;
 mod fake_selftest;
 mod instances;
+mod presets;
 #[allow(dead_code)]
 #[path = "../../../tests/support/mod.rs"]
 mod redis_server;
