@@ -17,12 +17,12 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 use tokio::time::Instant;
 
+use crate::UserError;
 use crate::api::Core;
 use crate::convert::{Format, InputSummary};
 use crate::history::Settings;
 use crate::job::{Job, Reply};
 use crate::store::{FileId, Lookup, unix_now};
-use crate::UserError;
 
 /// How often a duplicate looks again for the first request's answer.
 const POLL: Duration = Duration::from_millis(50);
@@ -156,8 +156,19 @@ fn encode(reply: &Reply) -> String {
 
 fn decode(record: &str) -> Option<Known> {
     let fields: Vec<&str> = record.split(' ').collect();
-    let [id, expires_at, format, width, height, frames, in_format, in_bytes, in_width, in_height, in_frames] =
-        fields[..]
+    let [
+        id,
+        expires_at,
+        format,
+        width,
+        height,
+        frames,
+        in_format,
+        in_bytes,
+        in_width,
+        in_height,
+        in_frames,
+    ] = fields[..]
     else {
         return None;
     };

@@ -51,14 +51,18 @@ pub fn run(command: &KeysCommand, config: &Config) -> Result<String, CliError> {
 
 /// One line per key: id, name, created, last used (UTC, to the minute).
 fn table(keys: &[KeyInfo]) -> String {
-    let mut out = format!("{:<16}  {:<24}  {:<16}  {}\n", "ID", "NAME", "CREATED", "LAST USED");
+    let mut out = format!(
+        "{:<16}  {:<24}  {:<16}  {}\n",
+        "ID", "NAME", "CREATED", "LAST USED"
+    );
     for key in keys {
         out.push_str(&format!(
             "{:<16}  {:<24}  {:<16}  {}\n",
             key.id,
             key.name,
             utc_minute(key.created_at),
-            key.last_used_at.map_or_else(|| "never".to_string(), utc_minute),
+            key.last_used_at
+                .map_or_else(|| "never".to_string(), utc_minute),
         ));
     }
     out
@@ -66,8 +70,10 @@ fn table(keys: &[KeyInfo]) -> String {
 
 /// `YYYY-MM-DD HH:MM` in UTC, from unix seconds.
 fn utc_minute(unix: i64) -> String {
-    chrono::DateTime::from_timestamp(unix, 0)
-        .map_or_else(|| unix.to_string(), |at| at.format("%Y-%m-%d %H:%M").to_string())
+    chrono::DateTime::from_timestamp(unix, 0).map_or_else(
+        || unix.to_string(),
+        |at| at.format("%Y-%m-%d %H:%M").to_string(),
+    )
 }
 
 #[cfg(test)]

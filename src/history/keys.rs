@@ -74,8 +74,9 @@ fn hash(key: &str) -> String {
 
 /// Whether `text` is shaped like a key at all (checked before any lookup).
 pub fn looks_like_key(text: &str) -> bool {
-    text.strip_prefix(KEY_PREFIX)
-        .is_some_and(|rest| rest.len() == KEY_BYTES * 2 && rest.bytes().all(|b| b.is_ascii_hexdigit()))
+    text.strip_prefix(KEY_PREFIX).is_some_and(|rest| {
+        rest.len() == KEY_BYTES * 2 && rest.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -145,9 +146,11 @@ impl History {
 
     /// Revokes the key with this name or id; it stops working at once.
     pub async fn revoke_key(&self, name_or_id: &str) -> Result<KeyInfo, KeyError> {
-        let known = self.keys().await?.into_iter().find(|key| {
-            key.name == name_or_id || key.id.as_str() == name_or_id
-        });
+        let known = self
+            .keys()
+            .await?
+            .into_iter()
+            .find(|key| key.name == name_or_id || key.id.as_str() == name_or_id);
         let Some(key) = known else {
             return Err(KeyError::NoSuchKey(name_or_id.to_string()));
         };
