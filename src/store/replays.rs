@@ -137,7 +137,11 @@ impl Replays {
 impl MemoryReplays {
     fn claim(&self, name: &str, value: &str, ttl: Duration) -> Option<String> {
         let now = Instant::now();
-        if self.claims.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == 0 {
+        if self
+            .claims
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(SWEEP_EVERY)
+        {
             self.records.retain(|_, record| record.1 > now);
         }
         match self.records.entry(name.to_string()) {
