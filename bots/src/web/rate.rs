@@ -11,6 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use pixdrop::Platform;
+use pixdrop::history::KeyId;
 use pixdrop::pool::Client;
 
 use super::AppState;
@@ -18,7 +19,6 @@ use super::auth::{self, AuthMode, Caller};
 use super::errors::ApiError;
 use super::proxies::TrustedProxies;
 use crate::cooldown::{self, Cooldown};
-use pixdrop::history::KeyId;
 
 /// A key's budget when none is configured: this many times an address's.
 pub const KEY_RATE_FACTOR: u32 = 4;
@@ -33,8 +33,8 @@ pub struct RateLimit {
 
 impl RateLimit {
     /// `per_minute` conversions per address, kept in this process, with the
-    /// peer taken as the client.
-    /// Keys are optional and get `KEY_RATE_FACTOR` times that.
+    /// peer taken as the client; keys are optional and get
+    /// `KEY_RATE_FACTOR` times that.
     pub fn per_minute(per_minute: u32) -> Self {
         Self {
             pace: Cooldown::per_minute(per_minute),
