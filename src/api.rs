@@ -1,23 +1,26 @@
 //! `Core`: what a running pixdrop shares between front ends, behind methods
 //! rather than fields. Adapters convert (see `job`), hold an input for a
-//! later choice, describe an image, open a signed link, and read health and
-//! figures; they never reach the store, the pool or the signer themselves.
+//! later choice, describe an image, open or delete a signed link, check an
+//! API key, and read health and figures; they never reach the store, the
+//! pool or the signer themselves.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use dashmap::DashMap;
 
 use crate::UserError;
 use crate::convert::Format;
 use crate::gather::Records;
-use crate::history::{History, UserHash, UserHasher};
+use crate::history::{History, KeyId, UserHash, UserHasher, now_minute};
 use crate::job::Platform;
 use crate::limits::Limits;
 use crate::links::{LinkError, Signer};
 use crate::options::{Options, Presets};
 use crate::pool::Pool;
-use crate::store::{FileId, Lookup, Stats, Store, unix_now};
+use crate::store::replays::Replays;
+use crate::store::{FileId, Lookup, OUTAGE_RETRY_SECONDS, Stats, Store, unix_now};
 use crate::telemetry::Telemetry;
 
 #[derive(Clone)]
@@ -36,6 +39,11 @@ pub struct Core {
     pub(crate) albums: Records,
     /// The presets option words may name: built-in and the operator's.
     pub(crate) presets: Arc<Presets>,
+    /// Idempotency records (`replay`), kept where the store keeps its bytes.
+    pub(crate) replays: Replays,
+    /// The minute each API key was last noted as used by this process, so
+    /// its row is written at most once a minute.
+    pub(crate) key_uses: Arc<DashMap<KeyId, i64>>,
 }
 
 /// A result behind a download link: its bytes, what they are, and until
@@ -63,6 +71,8 @@ impl Core {
     pub fn new(store: Store, signer: Signer, users: UserHasher) -> Self {
         Self {
             albums: Records::beside(&store),
+            replays: Replays::beside(&store),
+            key_uses: Arc::default(),
             store,
             pool: Pool::for_this_machine(),
             limits: Limits::default(),
@@ -162,6 +172,53 @@ impl Core {
             Lookup::Gone => Err(UserError::Gone),
             Lookup::Never => Err(UserError::NoSuchFile),
         }
+    }
+
+    /// Deletes the result behind a signed link at once. Deleting it again
+    /// answers `Gone`, like opening it.
+    pub async fn delete_link(&self, id: FileId, exp: u64, sig: &str) -> Result<(), UserError> {
+        match self.signer.verify(id, exp, sig, unix_now()) {
+            Err(LinkError::BadSignature) => return Err(UserError::BadLink),
+            Err(LinkError::Expired) => return Err(UserError::Gone),
+            Ok(()) => {}
+        }
+        match self.store.get(id).await? {
+            Lookup::Found(_) => self.store.remove(id).await,
+            Lookup::Gone => Err(UserError::Gone),
+            Lookup::Never => Err(UserError::NoSuchFile),
+        }
+    }
+
+    /// The id of the live API key `key`; `KeyInvalid` for a wrong or
+    /// revoked one. Its use is noted in the background, once a minute.
+    pub async fn api_key(&self, key: &str) -> Result<KeyId, UserError> {
+        let Some(history) = &self.history else {
+            return Err(UserError::KeyInvalid);
+        };
+        let id = match history.key_id(key).await {
+            Ok(Some(id)) => id,
+            Ok(None) => return Err(UserError::KeyInvalid),
+            Err(error) => {
+                tracing::warn!("API key lookup failed: {error}");
+                return Err(UserError::Unavailable {
+                    seconds: OUTAGE_RETRY_SECONDS,
+                });
+            }
+        };
+        let minute = now_minute();
+        let fresh = self.key_uses.insert(id.clone(), minute) != Some(minute);
+        if fresh {
+            let (history, id) = (history.clone(), id.clone());
+            tokio::spawn(async move {
+                let noted =
+                    tokio::time::timeout(Duration::from_secs(10), history.key_used(&id, minute))
+                        .await;
+                if !matches!(noted, Ok(Ok(()))) {
+                    tracing::warn!(key = %id, "API key use not noted: {noted:?}");
+                }
+            });
+        }
+        Ok(id)
     }
 
     /// Whether the store and the history can be reached; says which can't.

@@ -150,6 +150,17 @@ pub enum UserError {
     #[error("Your history can't be reached right now. Try again in {seconds} s.")]
     HistoryUnavailable { seconds: u64 },
 
+    #[error("This API needs a key: send it as `Authorization: Bearer <key>`.")]
+    KeyRequired,
+
+    #[error("That API key is not valid (wrong, or revoked). Check it, or ask for a new one.")]
+    KeyInvalid,
+
+    #[error(
+        "That Idempotency-Key was already used for a different request. Use a new key for a new request."
+    )]
+    IdempotencyConflict,
+
     #[error("Something went wrong on my side (ref {reference}). Please try again.")]
     Internal { reference: String },
 }
@@ -191,6 +202,9 @@ impl UserError {
             Self::NoHistory => "no-history",
             Self::NoToken => "no-token",
             Self::HistoryUnavailable { .. } => "history-unavailable",
+            Self::KeyRequired => "key-required",
+            Self::KeyInvalid => "key-invalid",
+            Self::IdempotencyConflict => "idempotency-conflict",
             Self::Internal { .. } => "internal",
         }
     }
@@ -234,7 +248,7 @@ impl UserError {
 
 /// The codes of `UserError`'s own variants (`BadOption` answers with
 /// `OptionError`'s).
-const CODES: [&str; 33] = [
+const CODES: [&str; 36] = [
     "unsupported-format",
     "cannot-write",
     "too-large",
@@ -267,6 +281,9 @@ const CODES: [&str; 33] = [
     "no-history",
     "no-token",
     "history-unavailable",
+    "key-required",
+    "key-invalid",
+    "idempotency-conflict",
     "internal",
 ];
 
@@ -367,6 +384,21 @@ mod tests {
                 UserError::HistoryUnavailable { seconds: 60 },
                 "history-unavailable",
                 "Your history can't be reached right now. Try again in 60 s.",
+            ),
+            (
+                UserError::KeyRequired,
+                "key-required",
+                "This API needs a key",
+            ),
+            (
+                UserError::KeyInvalid,
+                "key-invalid",
+                "That API key is not valid",
+            ),
+            (
+                UserError::IdempotencyConflict,
+                "idempotency-conflict",
+                "That Idempotency-Key was already used for a different request.",
             ),
         ]
     }

@@ -12,6 +12,7 @@
 //! - [`history`]: metadata-only conversion records and users' rights over them.
 //! - [`api`]: `Core`, what front ends share, behind methods.
 //! - [`job`]: `Core::run`, the one Job → Reply path every front end uses.
+//! - [`replay`]: `Core::run_once`, the same at most once per idempotency key.
 //! - [`error`]: [`UserError`], the one error a user ever sees.
 
 pub mod api;
@@ -26,6 +27,7 @@ pub mod links;
 pub mod options;
 pub mod pool;
 mod reference;
+pub mod replay;
 pub mod size;
 pub mod store;
 pub mod telemetry;

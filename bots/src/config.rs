@@ -52,6 +52,10 @@ pub struct Config {
     pub redis_url: Option<Secret>,
     /// Conversions per minute one client address may start on the web API.
     pub rate_per_minute: u32,
+    /// Whether the web API ignores, welcomes or needs API keys.
+    pub api_auth: crate::web::AuthMode,
+    /// Conversions per minute one API key may start on the web API.
+    pub key_rate_per_minute: u32,
     /// Conversions per minute one chat user may start (Telegram, Discord).
     pub user_rate_per_minute: u32,
     /// Secret for the keyed user hash in the history; random per start when unset.
@@ -146,6 +150,11 @@ impl Config {
                 variable: "DISCORD_SHARDS",
                 problem,
             })?;
+        let rate_per_minute: u32 = parse(&get, "PIXDROP_RATE_LIMIT", "60", count)?
+            .try_into()
+            .unwrap_or(u32::MAX);
+        let key_rate_default =
+            (rate_per_minute.saturating_mul(crate::web::KEY_RATE_FACTOR)).to_string();
         Ok(Self {
             telegram_token: get("TELEGRAM_TOKEN").map(Secret),
             telegram_api_url: get("TELEGRAM_API_URL")
@@ -178,7 +187,9 @@ impl Config {
             max_wait: parse(&get, "PIXDROP_MAX_WAIT", "60s", duration)?,
             database_url: get("DATABASE_URL").unwrap_or_else(|| "sqlite://pixdrop.db".into()),
             redis_url,
-            rate_per_minute: parse(&get, "PIXDROP_RATE_LIMIT", "60", count)?
+            rate_per_minute,
+            api_auth: parse(&get, "PIXDROP_API_AUTH", "optional", str::parse)?,
+            key_rate_per_minute: parse(&get, "PIXDROP_KEY_RATE_LIMIT", &key_rate_default, count)?
                 .try_into()
                 .unwrap_or(u32::MAX),
             user_rate_per_minute: parse(&get, "PIXDROP_USER_RATE_LIMIT", "20", count)?
@@ -236,7 +247,7 @@ impl Config {
         let on = |set: bool| if set { "on" } else { "off" };
         let scheme = |url: &str| url.split(':').next().unwrap_or("").to_string();
         format!(
-            "bind={} public_url={} retention={}s telegram={} ({}) discord={} ({}, gateway={}, http_interactions={}) store={} history={} signing_key={} max_memory={} limits={:?} web={:?}",
+            "bind={} public_url={} retention={}s telegram={} ({}) discord={} ({}, gateway={}, http_interactions={}) store={} history={} api_auth={:?} signing_key={} max_memory={} limits={:?} web={:?}",
             self.bind,
             self.public_url,
             self.retention.as_secs(),
@@ -252,6 +263,7 @@ impl Config {
                 "memory"
             },
             scheme(&self.database_url),
+            self.api_auth,
             if self.signing_key.is_some() {
                 "configured"
             } else {

@@ -11,6 +11,7 @@ pub mod cooldown;
 pub mod discord;
 pub mod download;
 pub mod export;
+pub mod keys_cli;
 pub mod retry;
 pub mod service;
 pub mod shortcuts;

@@ -35,6 +35,9 @@ enum Command {
     /// Say what this configuration means for the privacy promise; exits 1
     /// when a promise would be broken.
     Check,
+    /// Manage API keys (in the database named by DATABASE_URL).
+    #[command(subcommand)]
+    Keys(pixdrop_bots::keys_cli::KeysCommand),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +66,9 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some(Command::Check) => return check(&config),
+        Some(Command::Keys(command)) => {
+            pixdrop_bots::keys_cli::run(&command, &config).map(|text| print!("{text}"))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -25,7 +25,7 @@ use crate::{discord, telegram};
 const FULL_SWEEP_EVERY: Duration = Duration::from_secs(30);
 
 /// Days records without a user (web, API) are kept.
-const ANONYMOUS_HISTORY_DAYS: u64 = 30;
+pub const ANONYMOUS_HISTORY_DAYS: u64 = 30;
 
 /// How long work in flight may go on after SIGTERM. Orchestrators wait
 /// 30 s before they kill, so this leaves time to confirm and exit.
@@ -157,6 +157,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         core,
         rate: Arc::new(
             RateLimit::per_minute(config.rate_per_minute)
+                .keyed(config.api_auth, config.key_rate_per_minute)
                 .across(shared_pace.as_ref())
                 .behind(config.trusted_proxies.clone()),
         ),

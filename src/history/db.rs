@@ -42,7 +42,7 @@ pub struct Retention {
 
 #[derive(Clone)]
 pub struct History {
-    pool: AnyPool,
+    pub(super) pool: AnyPool,
     retention: Retention,
     /// Records that could not be written; conversions went on regardless.
     failed: Arc<AtomicU64>,

@@ -6,13 +6,15 @@
 //!
 //! One schema on SQLite (the embedded default) and PostgreSQL; `purge`
 //! drops records past their retention; users can list, export, pause and
-//! erase their own. Admins' auto-convert settings live here too, under a
+//! erase their own. API keys live here too, as hashes only. Admins' auto-convert settings live here too, under a
 //! keyed hash of the chat or channel, never its id.
 
 mod db;
+mod keys;
 mod record;
 mod user;
 
 pub use db::{History, Retention, now_minute};
+pub use keys::{KEY_PREFIX, KeyError, KeyId, KeyInfo, looks_like_key};
 pub use record::{Outcome, Record, Settings};
 pub use user::{UserHash, UserHasher};

@@ -9,6 +9,7 @@
 
 pub mod memory;
 pub mod redis;
+pub mod replays;
 pub mod seal;
 
 use std::fmt;

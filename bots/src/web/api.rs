@@ -1,7 +1,9 @@
 //! `POST /api/convert` and `GET /api/formats`. The body is the image, raw or
 //! as the first file of a multipart form; options come from the query in
 //! the shared word grammar. The answer is JSON describing a held result, or
-//! the bytes themselves with `Accept: image/*` or `?download=1`.
+//! the bytes themselves with `Accept: image/*` or `?download=1`. With an
+//! `Idempotency-Key` header the conversion runs at most once per key
+//! (`Core::run_once`): a retry gets the first answer again.
 
 use axum::Extension;
 use axum::Json;
@@ -15,16 +17,21 @@ use pixdrop::{ByteSize, Job, Options, Platform, UserError};
 use serde_json::json;
 
 use super::AppState;
+use super::auth::Caller;
 use super::errors::ApiError;
+
+/// The header a client names a conversion with, so a retry never converts twice.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 pub async fn convert(
     State(state): State<AppState>,
     Extension(client): Extension<Client>,
+    Extension(caller): Extension<Caller>,
     Query(query): Query<Vec<(String, String)>>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match run(&state, client, &query, &headers, body).await {
+    match run(&state, client, &caller, &query, &headers, body).await {
         Ok((reply, wants_bytes)) if wants_bytes => download_response(
             &reply.bytes,
             reply.format,
@@ -57,6 +64,7 @@ pub async fn convert(
 async fn run(
     state: &AppState,
     client: Client,
+    caller: &Caller,
     query: &[(String, String)],
     headers: &HeaderMap,
     body: Body,
@@ -68,7 +76,15 @@ async fn run(
             return Err(refused.into());
         }
     };
-    let reply = state.core.run(job).await?;
+    let once = headers
+        .get(IDEMPOTENCY_KEY)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|key| !key.is_empty());
+    let reply = match once {
+        Some(key) => state.core.run_once(&caller.scope(), key, job).await?,
+        None => state.core.run(job).await?,
+    };
     Ok((reply, wants_bytes))
 }
 

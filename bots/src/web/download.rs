@@ -1,8 +1,10 @@
 //! `GET /d/<id>?exp=&sig=`: signed downloads. 200 with the bytes while held;
-//! 410 once expired or swept; 403 for a bad signature; 404 for an id that
-//! never existed (or isn't an id at all).
+//! 410 once expired, swept or deleted; 403 for a bad signature; 404 for an
+//! id that never existed (or isn't an id at all). `DELETE` on the same
+//! link removes the result at once (204), then answers 410 like `GET`.
 
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use pixdrop::UserError;
 use pixdrop::store::FileId;
@@ -34,6 +36,23 @@ pub async fn download(
             let name = format!("pixdrop-{}.{}", id.short(), held.format.extension());
             download_response(&held.bytes, held.format, &name, held.expires_at)
         }
+        Err(error) => ApiError(error).into_response(),
+    }
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<LinkQuery>,
+) -> Response {
+    let Ok(id) = id.parse::<FileId>() else {
+        return ApiError(UserError::NoSuchFile).into_response();
+    };
+    let (Some(exp), Some(sig)) = (query.exp, query.sig) else {
+        return ApiError(UserError::BadLink).into_response();
+    };
+    match state.core.delete_link(id, exp, &sig).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => ApiError(error).into_response(),
     }
 }

@@ -53,6 +53,8 @@ pub fn status(error: &UserError) -> StatusCode {
             StatusCode::SERVICE_UNAVAILABLE
         }
         UserError::NoToken => StatusCode::BAD_REQUEST,
+        UserError::KeyRequired | UserError::KeyInvalid => StatusCode::UNAUTHORIZED,
+        UserError::IdempotencyConflict => StatusCode::UNPROCESSABLE_ENTITY,
         UserError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -68,6 +70,12 @@ impl IntoResponse for ApiError {
         });
         if let Some(value) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
             response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"pixdrop\""),
+            );
         }
         response
     }

@@ -1,10 +1,11 @@
-//! The web front end: the upload page, the HTTP API, signed downloads,
-//! health and metrics. `app` builds the router from shared state, so tests
+//! The web front end: the upload page, the HTTP API, signed downloads
+//! (and deletion through them), health and metrics. `app` builds the router from shared state, so tests
 //! drive it without a socket; `serve` runs it on a bound listener, within
 //! the time and connection bounds of `listen`, until the shutdown future
 //! resolves, finishing requests already in flight.
 
 mod api;
+mod auth;
 mod body_rate;
 mod discord_hook;
 mod download;
@@ -25,9 +26,10 @@ use axum::routing::{get, post};
 use pixdrop::Core;
 use tokio::net::TcpListener;
 
+pub use auth::{AuthMode, Caller};
 pub use listen::Bounds;
 pub use proxies::TrustedProxies;
-pub use rate::RateLimit;
+pub use rate::{KEY_RATE_FACTOR, RateLimit};
 pub use telegram_hook::TelegramHook;
 
 #[derive(Clone)]
@@ -52,7 +54,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/history", get(history::recent).delete(history::forget))
         .route("/api/history/export", get(history::export))
         .route("/api/history/pause", post(history::pause))
-        .route("/d/{id}", get(download::download))
+        .route("/d/{id}", get(download::download).delete(download::delete))
         .route("/telegram/{secret}", post(telegram_hook::receive))
         .route("/discord/interactions", post(discord_hook::receive))
         .route("/healthz", get(health::live))

@@ -1,6 +1,7 @@
-//! Per-address pacing for conversions on the HTTP API: a `Cooldown` keyed
-//! by client address, found through the trusted proxies (`proxies`). Over
-//! the limit, the answer is 429 with `Retry-After`.
+//! Pacing for conversions on the HTTP API: a `Cooldown` keyed by client
+//! address, found through the trusted proxies (`proxies`), and one keyed by
+//! API key for callers who present one (`auth`). Over the limit, the
+//! answer is 429 with `Retry-After`.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -10,25 +11,46 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use pixdrop::Platform;
+use pixdrop::history::KeyId;
 use pixdrop::pool::Client;
 
 use super::AppState;
+use super::auth::{self, AuthMode, Caller};
 use super::errors::ApiError;
 use super::proxies::TrustedProxies;
 use crate::cooldown::{self, Cooldown};
 
+/// A key's budget when none is configured: this many times an address's.
+pub const KEY_RATE_FACTOR: u32 = 4;
+
 pub struct RateLimit {
     pace: Cooldown<IpAddr>,
+    /// Each API key's own budget.
+    keys: Cooldown<KeyId>,
+    auth: AuthMode,
     proxies: TrustedProxies,
 }
 
 impl RateLimit {
     /// `per_minute` conversions per address, kept in this process, with the
-    /// peer taken as the client.
+    /// peer taken as the client; keys are optional and get
+    /// `KEY_RATE_FACTOR` times that.
     pub fn per_minute(per_minute: u32) -> Self {
         Self {
             pace: Cooldown::per_minute(per_minute),
+            keys: Cooldown::per_minute(per_minute.saturating_mul(KEY_RATE_FACTOR)),
+            auth: AuthMode::default(),
             proxies: TrustedProxies::default(),
+        }
+    }
+
+    /// Treats API keys as `auth` says, each key allowed `per_minute`
+    /// conversions a minute.
+    pub fn keyed(self, auth: AuthMode, per_minute: u32) -> Self {
+        Self {
+            keys: Cooldown::per_minute(per_minute),
+            auth,
+            ..self
         }
     }
 
@@ -36,6 +58,7 @@ impl RateLimit {
     pub fn across(self, shared: Option<&cooldown::Shared>) -> Self {
         Self {
             pace: self.pace.across(shared, "web"),
+            keys: self.keys.across(shared, "key"),
             ..self
         }
     }
@@ -51,17 +74,25 @@ impl RateLimit {
     }
 }
 
-/// Paces the caller, and tells the handler which client it is (for the
-/// pool's fair queue and the store's per-client share).
+/// Checks the caller's key, paces the caller (by key, else by address),
+/// and tells the handler who it is: the `Client` (for the pool's fair
+/// queue and the store's per-client share) and the `Caller`.
 pub async fn limit(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |info| info.0.ip());
     let address = state.rate.client(peer, request.headers());
-    match state.rate.pace.admit(&address).await {
-        Ok(()) => {
+    let rate = &state.rate;
+    let admitted = match auth::identify(&state.core, rate.auth, request.headers()).await {
+        Ok(Some(key)) => rate.keys.admit(&key).await.map(|()| Some(key)),
+        Ok(None) => rate.pace.admit(&address).await.map(|()| None),
+        Err(error) => Err(error),
+    };
+    match admitted {
+        Ok(key) => {
             request.extensions_mut().insert(Client::of(address));
+            request.extensions_mut().insert(Caller { key, address });
             next.run(request).await
         }
         Err(error) => {
