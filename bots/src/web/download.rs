@@ -20,16 +20,24 @@ pub struct LinkQuery {
     sig: Option<String>,
 }
 
+/// A link's id, expiry and signature; an id that can't be ours is no file,
+/// a link without its expiry or signature is not one we signed.
+fn signed(id: &str, query: LinkQuery) -> Result<(FileId, u64, String), UserError> {
+    let id = id.parse::<FileId>().map_err(|_| UserError::NoSuchFile)?;
+    let (Some(exp), Some(sig)) = (query.exp, query.sig) else {
+        return Err(UserError::BadLink);
+    };
+    Ok((id, exp, sig))
+}
+
 pub async fn download(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(query): Query<LinkQuery>,
 ) -> Response {
-    let Ok(id) = id.parse::<FileId>() else {
-        return ApiError(UserError::NoSuchFile).into_response();
-    };
-    let (Some(exp), Some(sig)) = (query.exp, query.sig) else {
-        return ApiError(UserError::BadLink).into_response();
+    let (id, exp, sig) = match signed(&id, query) {
+        Ok(parts) => parts,
+        Err(error) => return ApiError(error).into_response(),
     };
     match state.core.open_link(id, exp, &sig).await {
         Ok(held) => {
@@ -45,11 +53,9 @@ pub async fn delete(
     Path(id): Path<String>,
     Query(query): Query<LinkQuery>,
 ) -> Response {
-    let Ok(id) = id.parse::<FileId>() else {
-        return ApiError(UserError::NoSuchFile).into_response();
-    };
-    let (Some(exp), Some(sig)) = (query.exp, query.sig) else {
-        return ApiError(UserError::BadLink).into_response();
+    let (id, exp, sig) = match signed(&id, query) {
+        Ok(parts) => parts,
+        Err(error) => return ApiError(error).into_response(),
     };
     match state.core.delete_link(id, exp, &sig).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
