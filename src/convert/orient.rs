@@ -4,8 +4,8 @@
 //! images are moved in square tiles that stay in cache. Other sample types
 //! take the image crate's own path.
 
-use image::DynamicImage;
 use image::metadata::Orientation;
+use image::{DynamicImage, ImageBuffer, Pixel};
 
 /// Side of a tile in pixels: a quarter turn reads 64 source rows for every
 /// 64 output pixels it writes, and those rows' cache lines stay in L1/L2.
@@ -17,35 +17,31 @@ pub fn oriented(image: DynamicImage, orientation: Orientation) -> DynamicImage {
         return image;
     };
     match image {
-        DynamicImage::ImageLuma8(buffer) => {
-            let (w, h) = buffer.dimensions();
-            let pixels = moved::<1>(buffer.as_raw(), w, h, layout);
-            let (w, h) = layout.size(w, h);
-            DynamicImage::ImageLuma8(image::ImageBuffer::from_raw(w, h, pixels).expect("size"))
-        }
-        DynamicImage::ImageLumaA8(buffer) => {
-            let (w, h) = buffer.dimensions();
-            let pixels = moved::<2>(buffer.as_raw(), w, h, layout);
-            let (w, h) = layout.size(w, h);
-            DynamicImage::ImageLumaA8(image::ImageBuffer::from_raw(w, h, pixels).expect("size"))
-        }
-        DynamicImage::ImageRgb8(buffer) => {
-            let (w, h) = buffer.dimensions();
-            let pixels = moved::<3>(buffer.as_raw(), w, h, layout);
-            let (w, h) = layout.size(w, h);
-            DynamicImage::ImageRgb8(image::ImageBuffer::from_raw(w, h, pixels).expect("size"))
-        }
-        DynamicImage::ImageRgba8(buffer) => {
-            let (w, h) = buffer.dimensions();
-            let pixels = moved::<4>(buffer.as_raw(), w, h, layout);
-            let (w, h) = layout.size(w, h);
-            DynamicImage::ImageRgba8(image::ImageBuffer::from_raw(w, h, pixels).expect("size"))
-        }
+        DynamicImage::ImageLuma8(buffer) => DynamicImage::ImageLuma8(turned(&buffer, layout)),
+        DynamicImage::ImageLumaA8(buffer) => DynamicImage::ImageLumaA8(turned(&buffer, layout)),
+        DynamicImage::ImageRgb8(buffer) => DynamicImage::ImageRgb8(turned(&buffer, layout)),
+        DynamicImage::ImageRgba8(buffer) => DynamicImage::ImageRgba8(turned(&buffer, layout)),
         mut other => {
             other.apply_orientation(orientation);
             other
         }
     }
+}
+
+fn turned<P: Pixel<Subpixel = u8>>(
+    buffer: &ImageBuffer<P, Vec<u8>>,
+    layout: Layout,
+) -> ImageBuffer<P, Vec<u8>> {
+    let (w, h) = buffer.dimensions();
+    let source = buffer.as_raw();
+    let pixels = match P::CHANNEL_COUNT {
+        1 => moved::<1>(source, w, h, layout),
+        2 => moved::<2>(source, w, h, layout),
+        3 => moved::<3>(source, w, h, layout),
+        _ => moved::<4>(source, w, h, layout),
+    };
+    let (w, h) = layout.size(w, h);
+    ImageBuffer::from_raw(w, h, pixels).expect("as many pixels as before")
 }
 
 /// How source pixel (x, y) moves: with `swap` the axes trade places (a
