@@ -1,6 +1,8 @@
 //! JPEG output through jpeg-encoder (AVX2 DCT, optional progressive scans and
 //! optimised Huffman tables), 4:2:0 like every common encoder's default.
 
+use std::borrow::Cow;
+
 use image::DynamicImage;
 use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
 
@@ -18,13 +20,11 @@ pub fn encode(image: &DynamicImage, settings: &Settings) -> Result<Vec<u8>, User
         });
     };
     let gray = !image.color().has_color();
-    let pixels = if gray {
-        image.to_luma8().into_raw()
-    } else {
-        match image {
-            DynamicImage::ImageRgb8(rgb) => rgb.as_raw().clone(),
-            other => other.to_rgb8().into_raw(),
-        }
+    let pixels: Cow<'_, [u8]> = match image {
+        DynamicImage::ImageLuma8(grey) => Cow::Borrowed(grey.as_raw()),
+        DynamicImage::ImageRgb8(rgb) => Cow::Borrowed(rgb.as_raw()),
+        other if gray => Cow::Owned(other.to_luma8().into_raw()),
+        other => Cow::Owned(other.to_rgb8().into_raw()),
     };
     let mut out = Vec::with_capacity(pixels.len() / 8);
     let mut encoder = Encoder::new(&mut out, settings.quality);

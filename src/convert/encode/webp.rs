@@ -128,7 +128,10 @@ impl Picture {
         picture.0.width = c_int::try_from(image.width()).map_err(UserError::internal)?;
         picture.0.height = c_int::try_from(image.height()).map_err(UserError::internal)?;
         let ok = if image.color().has_alpha() {
-            let rgba = image.to_rgba8();
+            let rgba = match image {
+                DynamicImage::ImageRgba8(rgba) => std::borrow::Cow::Borrowed(rgba),
+                other => std::borrow::Cow::Owned(other.to_rgba8()),
+            };
             let stride = picture.0.width * 4;
             // SAFETY: `rgba` holds width*height*4 bytes; libwebp copies them.
             unsafe { sys::WebPPictureImportRGBA(&mut picture.0, rgba.as_ptr(), stride) }
