@@ -11,6 +11,7 @@ use bytes::Bytes;
 use dashmap::DashMap;
 
 use crate::UserError;
+use crate::bundle::ZIP_LABEL;
 use crate::convert::Format;
 use crate::gather::Records;
 use crate::history::{History, KeyId, UserHash, UserHasher, now_minute};
@@ -51,9 +52,39 @@ pub struct Core {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeldResult {
     pub bytes: Bytes,
-    pub format: Format,
+    pub content: Content,
     /// Unix seconds after which the bytes are gone.
     pub expires_at: u64,
+}
+
+/// What a held result is: one converted image, or a batch's archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    Image(Format),
+    Zip,
+}
+
+impl Content {
+    fn of_label(label: &str) -> Option<Self> {
+        if label == ZIP_LABEL {
+            return Some(Self::Zip);
+        }
+        label.parse().ok().map(Self::Image)
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Self::Image(format) => format.mime(),
+            Self::Zip => "application/zip",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Image(format) => format.extension(),
+            Self::Zip => "zip",
+        }
+    }
 }
 
 /// What `/metrics` reports of the core.
@@ -162,10 +193,8 @@ impl Core {
         }
         match self.store.get(id).await? {
             Lookup::Found(held) => Ok(HeldResult {
-                format: held
-                    .label
-                    .parse::<Format>()
-                    .map_err(|_| UserError::internal("a held result's label names no format"))?,
+                content: Content::of_label(&held.label)
+                    .ok_or_else(|| UserError::internal("a held result's label names no format"))?,
                 bytes: held.bytes,
                 expires_at: held.expires_at.min(exp),
             }),

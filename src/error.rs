@@ -83,6 +83,9 @@ pub enum UserError {
     #[error("The form had no file in it; send the image as a `file` field.")]
     NoFileInForm,
 
+    #[error("That is more than {limit} images at once. Send at most {limit} in one go.")]
+    TooManyFiles { limit: usize },
+
     #[error(
         "I couldn't get the result under {target} even at the lowest quality. Try a larger size or a smaller image."
     )]
@@ -186,6 +189,7 @@ impl UserError {
             Self::EmptyBody => "empty-body",
             Self::FormUnreadable => "form-unreadable",
             Self::NoFileInForm => "no-file-in-form",
+            Self::TooManyFiles { .. } => "too-many-files",
             Self::TargetUnreachable { .. } => "target-unreachable",
             Self::Timeout { .. } => "timeout",
             Self::Busy { .. } => "busy",
@@ -248,7 +252,7 @@ impl UserError {
 
 /// The codes of `UserError`'s own variants (`BadOption` answers with
 /// `OptionError`'s).
-const CODES: [&str; 36] = [
+const CODES: [&str; 37] = [
     "unsupported-format",
     "cannot-write",
     "too-large",
@@ -265,6 +269,7 @@ const CODES: [&str; 36] = [
     "empty-body",
     "form-unreadable",
     "no-file-in-form",
+    "too-many-files",
     "target-unreachable",
     "timeout",
     "busy",
@@ -363,6 +368,11 @@ mod tests {
                 UserError::NoFileInForm,
                 "no-file-in-form",
                 "The form had no file in it; send the image as a `file` field.",
+            ),
+            (
+                UserError::TooManyFiles { limit: 10 },
+                "too-many-files",
+                "That is more than 10 images at once. Send at most 10 in one go.",
             ),
             (
                 UserError::BadLink,

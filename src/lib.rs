@@ -12,10 +12,12 @@
 //! - [`history`]: metadata-only conversion records and users' rights over them.
 //! - [`api`]: `Core`, what front ends share, behind methods.
 //! - [`job`]: `Core::run`, the one Job → Reply path every front end uses.
+//! - [`bundle`]: `Core::bundle`, several results as one held ZIP.
 //! - [`replay`]: `Core::run_once`, the same at most once per idempotency key.
 //! - [`error`]: [`UserError`], the one error a user ever sees.
 
 pub mod api;
+pub mod bundle;
 pub mod color;
 pub mod convert;
 pub mod error;
@@ -32,7 +34,8 @@ pub mod size;
 pub mod store;
 pub mod telemetry;
 
-pub use api::{Core, HeldResult};
+pub use api::{Content, Core, HeldResult};
+pub use bundle::Bundle;
 pub use convert::{Format, Output, convert, info};
 pub use error::UserError;
 pub use job::{Job, Platform, Reply};

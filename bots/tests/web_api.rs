@@ -3,10 +3,14 @@
 //! on Redis when a `redis-server` can be started (SKIPPED otherwise).
 //! Keys live in an in-memory SQLite history, made through the same calls
 //! `pixdrop keys create` uses (the binary itself is driven in `api_keys.rs`).
+//! Batches of several files are in `web_api/batch.rs`.
 
 #[allow(dead_code)]
 #[path = "../../tests/support/mod.rs"]
 mod redis_support;
+
+#[path = "web_api/batch.rs"]
+mod batch;
 
 use std::io::Cursor;
 use std::sync::Arc;

@@ -1,7 +1,9 @@
 //! `POST /api/convert` and `GET /api/formats`. The body is the image, raw or
-//! as the first file of a multipart form; options come from the query in
-//! the shared word grammar. The answer is JSON describing a held result, or
-//! the bytes themselves with `Accept: image/*` or `?download=1`. With an
+//! as a multipart form; options come from the query in the shared word
+//! grammar. The answer is JSON describing a held result, or the bytes
+//! themselves with `Accept: image/*` or `?download=1`. A form with several
+//! `file` parts is a batch: each converts on its own, the answer lists them
+//! in order and offers one ZIP of them all (`batch`). With an
 //! `Idempotency-Key` header the conversion runs at most once per key
 //! (`Core::run_once`): a retry gets the first answer again.
 
@@ -13,15 +15,19 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use pixdrop::convert::Format;
 use pixdrop::pool::Client;
-use pixdrop::{ByteSize, Job, Options, Platform, UserError};
-use serde_json::json;
+use pixdrop::{ByteSize, Job, Options, Platform, Reply, UserError};
+use serde_json::{Value, json};
 
 use super::AppState;
 use super::auth::Caller;
+use super::batch;
 use super::errors::ApiError;
 
 /// The header a client names a conversion with, so a retry never converts twice.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The most images one request may carry.
+pub const MAX_BATCH: usize = 10;
 
 pub async fn convert(
     State(state): State<AppState>,
@@ -31,72 +37,84 @@ pub async fn convert(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match run(&state, client, &caller, &query, &headers, body).await {
-        Ok((reply, wants_bytes)) if wants_bytes => download_response(
+    let (jobs, wants_bytes) = match jobs_of(&state, client, &query, &headers, body).await {
+        Ok(jobs) => jobs,
+        Err(refused) => {
+            state.core.count_refusal(Platform::Web, &refused);
+            return ApiError(refused).into_response();
+        }
+    };
+    let key = idempotency_key(&headers);
+    if jobs.len() > 1 {
+        return batch::answer(&state, client, &caller, key, jobs, wants_bytes).await;
+    }
+    let Some(job) = jobs.into_iter().next() else {
+        return ApiError(UserError::NoFileInForm).into_response();
+    };
+    match run(&state, &caller, key, job).await {
+        Ok(reply) if wants_bytes => download_response(
             &reply.bytes,
-            reply.format,
+            reply.format.mime(),
             &reply.file_name(),
             reply.expires_at,
         ),
-        Ok((reply, _)) => Json(json!({
-            "id": reply.id.to_string(),
-            "url": reply.link,
-            "expires_at": reply.expires_at,
-            "format": reply.format.name(),
-            "bytes": reply.bytes.len(),
-            "width": reply.width,
-            "height": reply.height,
-            "frames": reply.frames,
-            "input": {
-                "format": reply.input.format.name(),
-                "bytes": reply.input.bytes,
-                "width": reply.input.width,
-                "height": reply.input.height,
-                "frames": reply.input.frames,
-            },
-            "notes": reply.notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        }))
-        .into_response(),
-        Err(error) => error.into_response(),
+        Ok(reply) => Json(reply_json(&reply)).into_response(),
+        Err(error) => ApiError(error).into_response(),
     }
 }
 
-async fn run(
-    state: &AppState,
-    client: Client,
-    caller: &Caller,
-    query: &[(String, String)],
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<(pixdrop::Reply, bool), ApiError> {
-    let (job, wants_bytes) = match job_of(state, client, query, headers, body).await {
-        Ok(job) => job,
-        Err(refused) => {
-            state.core.count_refusal(Platform::Web, &refused);
-            return Err(refused.into());
-        }
-    };
-    let once = headers
+/// What the API says of one finished conversion.
+pub fn reply_json(reply: &Reply) -> Value {
+    json!({
+        "id": reply.id.to_string(),
+        "url": reply.link,
+        "expires_at": reply.expires_at,
+        "format": reply.format.name(),
+        "bytes": reply.bytes.len(),
+        "width": reply.width,
+        "height": reply.height,
+        "frames": reply.frames,
+        "input": {
+            "format": reply.input.format.name(),
+            "bytes": reply.input.bytes,
+            "width": reply.input.width,
+            "height": reply.input.height,
+            "frames": reply.input.frames,
+        },
+        "notes": reply.notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    })
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(IDEMPOTENCY_KEY)
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
-        .filter(|key| !key.is_empty());
-    let reply = match once {
-        Some(key) => state.core.run_once(&caller.scope(), key, job).await?,
-        None => state.core.run(job).await?,
-    };
-    Ok((reply, wants_bytes))
+        .filter(|key| !key.is_empty())
 }
 
-/// The job a request asks for, and whether it wants the bytes back rather
-/// than a link.
-async fn job_of(
+/// Converts one job, at most once under `key` when there is one.
+pub async fn run(
+    state: &AppState,
+    caller: &Caller,
+    key: Option<&str>,
+    job: Job,
+) -> Result<Reply, UserError> {
+    match key {
+        Some(key) => state.core.run_once(&caller.scope(), key, job).await,
+        None => state.core.run(job).await,
+    }
+}
+
+/// The jobs a request asks for, one per image in it, and whether it wants
+/// the bytes back rather than a link.
+async fn jobs_of(
     state: &AppState,
     client: Client,
     query: &[(String, String)],
     headers: &HeaderMap,
     body: Body,
-) -> Result<(Job, bool), UserError> {
+) -> Result<(Vec<Job>, bool), UserError> {
     let received = tokio::time::Instant::now();
     let pairs = query.iter().map(|(k, v)| (k.as_str(), v.as_str()));
     let options = Options::parse_pairs_with(pairs, state.core.presets())?;
@@ -105,22 +123,27 @@ async fn job_of(
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|accept| {
-                accept.starts_with("image/") || accept.starts_with("application/pdf")
+                accept.starts_with("image/")
+                    || accept.starts_with("application/pdf")
+                    || accept.starts_with("application/zip")
             });
     let limit = state.core.limits().max_input_bytes;
-    let bytes = read_body(body, headers, limit).await?;
-    let job = Job {
-        input: bytes,
-        more: Vec::new(),
-        options,
-        platform: Platform::Web,
-        received,
-        user: browser_user(state, headers),
-        client,
-    };
-    Ok((job, wants_bytes))
+    let user = browser_user(state, headers);
+    let jobs = read_body(body, headers, limit)
+        .await?
+        .into_iter()
+        .map(|input| Job {
+            input,
+            more: Vec::new(),
+            options: options.clone(),
+            platform: Platform::Web,
+            received,
+            user: user.clone(),
+            client,
+        })
+        .collect();
+    Ok((jobs, wants_bytes))
 }
-
 /// The hashed per-browser token the page sends, if any.
 pub fn browser_user(state: &AppState, headers: &HeaderMap) -> Option<pixdrop::history::UserHash> {
     let token = headers.get(BROWSER_TOKEN)?.to_str().ok()?.trim();
@@ -132,9 +155,10 @@ pub fn browser_user(state: &AppState, headers: &HeaderMap) -> Option<pixdrop::hi
 /// Header carrying the random token the page keeps in local storage.
 pub const BROWSER_TOKEN: &str = "x-pixdrop-token";
 
-/// The uploaded image: the raw body, or the first file part of a multipart
-/// form. Reading stops one byte past the limit.
-async fn read_body(body: Body, headers: &HeaderMap, limit: u64) -> Result<Bytes, UserError> {
+/// The uploaded images: the raw body, or every file part of a multipart
+/// form (at most `MAX_BATCH`). Reading stops one byte past the limit, which
+/// bounds a batch as a whole: it may carry as many bytes as one upload.
+async fn read_body(body: Body, headers: &HeaderMap, limit: u64) -> Result<Vec<Bytes>, UserError> {
     let too_large = |size: u64| UserError::TooLarge {
         size: ByteSize(size),
         limit: ByteSize(limit),
@@ -154,45 +178,48 @@ async fn read_body(body: Body, headers: &HeaderMap, limit: u64) -> Result<Bytes,
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let bytes = match multer::parse_boundary(content_type) {
-        Ok(boundary) => first_file(raw, boundary).await?,
-        Err(_) => raw,
+    let files = match multer::parse_boundary(content_type) {
+        Ok(boundary) => file_parts(raw, boundary).await?,
+        Err(_) => vec![raw],
     };
-    if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64));
+    let total: u64 = files.iter().map(|f| f.len() as u64).sum();
+    if total > limit {
+        return Err(too_large(total));
     }
-    if bytes.is_empty() {
+    if files.iter().any(Bytes::is_empty) {
         return Err(UserError::EmptyBody);
     }
-    Ok(bytes)
+    Ok(files)
 }
 
-/// Room for multipart boundaries and headers around the file itself.
+/// Room for multipart boundaries and headers around the files themselves.
 const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 
-async fn first_file(raw: Bytes, boundary: String) -> Result<Bytes, UserError> {
+async fn file_parts(raw: Bytes, boundary: String) -> Result<Vec<Bytes>, UserError> {
     let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(raw) });
     let mut form = multer::Multipart::new(stream, boundary);
     let malformed = |_| UserError::FormUnreadable;
+    let mut files = Vec::new();
     while let Some(field) = form.next_field().await.map_err(malformed)? {
         if field.file_name().is_some() || field.name() == Some("file") {
-            return field.bytes().await.map_err(malformed);
+            if files.len() == MAX_BATCH {
+                return Err(UserError::TooManyFiles { limit: MAX_BATCH });
+            }
+            files.push(field.bytes().await.map_err(malformed)?);
         }
     }
-    Err(UserError::NoFileInForm)
+    if files.is_empty() {
+        return Err(UserError::NoFileInForm);
+    }
+    Ok(files)
 }
 
-pub fn download_response(
-    bytes: &Bytes,
-    format: Format,
-    file_name: &str,
-    expires_at: u64,
-) -> Response {
+pub fn download_response(bytes: &Bytes, mime: &str, file_name: &str, expires_at: u64) -> Response {
     let remaining = expires_at.saturating_sub(pixdrop::store::unix_now());
     (
         StatusCode::OK,
         [
-            (header::CONTENT_TYPE, format.mime().to_string()),
+            (header::CONTENT_TYPE, mime.to_string()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{file_name}\""),

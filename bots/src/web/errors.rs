@@ -28,7 +28,8 @@ pub fn status(error: &UserError) -> StatusCode {
         | UserError::WrongHost
         | UserError::EmptyBody
         | UserError::FormUnreadable
-        | UserError::NoFileInForm => StatusCode::BAD_REQUEST,
+        | UserError::NoFileInForm
+        | UserError::TooManyFiles { .. } => StatusCode::BAD_REQUEST,
         UserError::TooLarge { .. }
         | UserError::TooManyPixels { .. }
         | UserError::TooManyFrames { .. }
@@ -59,10 +60,15 @@ pub fn status(error: &UserError) -> StatusCode {
     }
 }
 
+/// The JSON an error answers with, alone or as one entry of a batch.
+pub fn body(error: &UserError) -> serde_json::Value {
+    json!({ "error": error.code(), "message": error.to_string() })
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = status(&self.0);
-        let body = Json(json!({ "error": self.0.code(), "message": self.0.to_string() }));
+        let body = Json(body(&self.0));
         let mut response = (status, body).into_response();
         let retry_after = self.0.retry_after().or_else(|| {
             (status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::TOO_MANY_REQUESTS)

@@ -6,6 +6,7 @@
 
 mod api;
 mod auth;
+mod batch;
 mod body_rate;
 mod discord_hook;
 mod download;
@@ -26,6 +27,7 @@ use axum::routing::{get, post};
 use pixdrop::Core;
 use tokio::net::TcpListener;
 
+pub use api::MAX_BATCH;
 pub use auth::{AuthMode, Caller};
 pub use listen::Bounds;
 pub use proxies::TrustedProxies;
