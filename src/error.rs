@@ -83,6 +83,9 @@ pub enum UserError {
     #[error("The form had no file in it; send the image as a `file` field.")]
     NoFileInForm,
 
+    #[error("Only the person who asked for this can delete it.")]
+    NotYours,
+
     #[error("That is more than {limit} images at once. Send at most {limit} in one go.")]
     TooManyFiles { limit: usize },
 
@@ -190,6 +193,7 @@ impl UserError {
             Self::FormUnreadable => "form-unreadable",
             Self::NoFileInForm => "no-file-in-form",
             Self::TooManyFiles { .. } => "too-many-files",
+            Self::NotYours => "not-yours",
             Self::TargetUnreachable { .. } => "target-unreachable",
             Self::Timeout { .. } => "timeout",
             Self::Busy { .. } => "busy",
@@ -252,7 +256,7 @@ impl UserError {
 
 /// The codes of `UserError`'s own variants (`BadOption` answers with
 /// `OptionError`'s).
-const CODES: [&str; 37] = [
+const CODES: [&str; 38] = [
     "unsupported-format",
     "cannot-write",
     "too-large",
@@ -270,6 +274,7 @@ const CODES: [&str; 37] = [
     "form-unreadable",
     "no-file-in-form",
     "too-many-files",
+    "not-yours",
     "target-unreachable",
     "timeout",
     "busy",
@@ -368,6 +373,11 @@ mod tests {
                 UserError::NoFileInForm,
                 "no-file-in-form",
                 "The form had no file in it; send the image as a `file` field.",
+            ),
+            (
+                UserError::NotYours,
+                "not-yours",
+                "Only the person who asked for this can delete it.",
             ),
             (
                 UserError::TooManyFiles { limit: 10 },

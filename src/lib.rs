@@ -13,6 +13,7 @@
 //! - [`api`]: `Core`, what front ends share, behind methods.
 //! - [`job`]: `Core::run`, the one Job → Reply path every front end uses.
 //! - [`bundle`]: `Core::bundle`, several results as one held ZIP.
+//! - [`removal`]: "Delete now" from a chat, for the person who asked only.
 //! - [`replay`]: `Core::run_once`, the same at most once per idempotency key.
 //! - [`error`]: [`UserError`], the one error a user ever sees.
 
@@ -29,6 +30,7 @@ pub mod links;
 pub mod options;
 pub mod pool;
 mod reference;
+pub mod removal;
 pub mod replay;
 pub mod size;
 pub mod store;

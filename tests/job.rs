@@ -1,7 +1,8 @@
 //! `Core` as the front ends use it, in process with the memory store:
 //! inputs held for a later choice keep their deadline through conversion,
 //! and jobs whose result would be absurd (one image, or an album together)
-//! are refused from their headers before they reach the pool.
+//! are refused from their headers before they reach the pool; a chat's
+//! delete button works for the person who asked and no one else.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -188,4 +189,43 @@ async fn every_platform_s_work_is_counted_in_the_core_s_metrics() {
     assert_eq!(count("pixdrop_store_entries"), 3);
     assert!(count("pixdrop_input_bytes_total{platform=\"telegram\"}") > image.len() as u64);
     assert!(count("pixdrop_store_oldest_seconds") < 5);
+}
+
+#[tokio::test]
+async fn only_the_person_who_asked_can_delete_a_result_from_a_chat_button() {
+    let store = Arc::new(MemoryStore::new(64 << 20, HOUR));
+    let core = core(store.clone());
+    let asker = core.user(Platform::Telegram, "1001");
+    let other = core.user(Platform::Telegram, "1002");
+    let job = Job {
+        input: png(16, 16, image::ExtendedColorType::Rgb8),
+        more: Vec::new(),
+        options: Options::parse(["webp"]).unwrap(),
+        platform: Platform::Telegram,
+        received: Instant::now(),
+        user: Some(asker.clone()),
+        client: Client::of(&asker),
+    };
+    let reply = core.run(job).await.unwrap();
+    let tag = core.deletion_tag(reply.id, &asker);
+    assert!(tag.len() + reply.id.to_string().len() + 3 <= 64, "{tag}");
+    assert_ne!(tag, core.deletion_tag(reply.id, &other));
+
+    assert_eq!(
+        core.delete_for(reply.id, &other, &tag).await,
+        Err(UserError::NotYours)
+    );
+    assert!(matches!(
+        store_get(&store, reply.id).await,
+        Lookup::Found(_)
+    ));
+    let forged = "0".repeat(tag.len());
+    assert_eq!(
+        core.delete_for(reply.id, &asker, &forged).await,
+        Err(UserError::NotYours)
+    );
+
+    core.delete_for(reply.id, &asker, &tag).await.unwrap();
+    assert!(matches!(store_get(&store, reply.id).await, Lookup::Gone));
+    core.delete_for(reply.id, &asker, &tag).await.unwrap();
 }

@@ -155,6 +155,15 @@ pub const VIDEO: &str = "That is a video, and I only convert images.";
 pub const FORGET_QUESTION: &str = "Erase your whole conversion history? This can't be undone.";
 pub const FORGET_YES: &str = "Yes, erase it";
 pub const FORGET_NO: &str = "No, keep it";
+/// The button under a result, and what its press answers.
+pub const DELETE_NOW: &str = "🗑 Delete now";
+pub const DELETED: &str = "Deleted. The result is gone from my memory and from this chat.";
+
+/// A delete button's label when a message holds several results.
+pub fn delete_named(file_name: &str) -> String {
+    format!("🗑 Delete {file_name}")
+}
+
 pub const FORGET_KEPT: &str = "Kept. Nothing was erased.";
 
 /// `/auto` where it means nothing: a private chat.

@@ -121,7 +121,10 @@ async fn convert_and_reply(
     let (post, files) = match convert_all(bot, words, sources, message.author.id).await {
         Ok(batch) => {
             let (files, text) = batch.message(DEFAULT_UPLOAD_LIMIT);
-            (CreateMessage::new().content(text), files)
+            let post = CreateMessage::new()
+                .content(text)
+                .components(batch.buttons(bot));
+            (post, files)
         }
         Err(error) => (CreateMessage::new().content(error.to_string()), Vec::new()),
     };

@@ -21,7 +21,7 @@ use super::fetch::{self, Source};
 use super::reply::files_or_links;
 use super::respond::Responder;
 use super::rest;
-use super::{Bot, account, drop};
+use super::{Bot, account, drop, remove};
 use crate::{shortcuts, texts};
 
 pub async fn handle(bot: &Bot, to: &Responder, interaction: Interaction) {
@@ -115,7 +115,9 @@ async fn convert_command(bot: &Bot, to: &Responder, command: &CommandInteraction
     match result {
         Ok(batch) => {
             let (files, text) = batch.message(command.attachment_size_limit.into());
-            let edit = EditInteractionResponse::new().content(text);
+            let edit = EditInteractionResponse::new()
+                .content(text)
+                .components(batch.buttons(bot));
             let edited = to
                 .rest
                 .edit_original(command.application_id, &command.token, &edit, &files)
@@ -132,6 +134,8 @@ async fn convert_command(bot: &Bot, to: &Responder, command: &CommandInteraction
 pub(super) struct Batch {
     replies: Vec<Reply>,
     failure: Option<UserError>,
+    /// Who asked: only they may delete the results.
+    asker: UserHash,
 }
 
 impl Batch {
@@ -143,6 +147,11 @@ impl Batch {
             text.push_str(&format!("\n\n{}", texts::some_failed(failure)));
         }
         (files, text)
+    }
+
+    /// The "Delete now" buttons for the results, usable by the asker alone.
+    pub(super) fn buttons(&self, bot: &Bot) -> Vec<CreateActionRow> {
+        remove::buttons(&bot.core, &self.replies, &self.asker)
     }
 }
 
@@ -180,6 +189,7 @@ pub(super) async fn convert_all(
         return Ok(Batch {
             replies: vec![reply],
             failure: None,
+            asker: user,
         });
     }
     let mut replies = Vec::new();
@@ -197,7 +207,11 @@ pub(super) async fn convert_all(
     match failure {
         Some(error) if replies.is_empty() => Err(error),
         _ if replies.is_empty() => Err(UserError::NoImageInMessage),
-        failure => Ok(Batch { replies, failure }),
+        failure => Ok(Batch {
+            replies,
+            failure,
+            asker: user,
+        }),
     }
 }
 
@@ -303,6 +317,9 @@ pub(super) fn format_select(target: &Message) -> CreateActionRow {
 
 async fn component_pressed(bot: &Bot, to: &Responder, component: &ComponentInteraction) {
     let id = component.data.custom_id.as_str();
+    if let Some(tagged) = id.strip_prefix(remove::PREFIX) {
+        return remove::press(bot, to, component, tagged).await;
+    }
     if id == "forget:yes" || id == "forget:no" {
         return account::forget(bot, to, component, id == "forget:yes").await;
     }
@@ -347,7 +364,9 @@ async fn component_pressed(bot: &Bot, to: &Responder, component: &ComponentInter
     match convert_all(bot, words, &sources, component.user.id).await {
         Ok(batch) => {
             let (files, text) = batch.message(component.attachment_size_limit.into());
-            let followup = CreateInteractionResponseFollowup::new().content(text);
+            let followup = CreateInteractionResponseFollowup::new()
+                .content(text)
+                .components(batch.buttons(bot));
             let sent = to
                 .rest
                 .follow_up(

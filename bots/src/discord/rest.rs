@@ -81,6 +81,18 @@ impl Verdict for Error {
     }
 }
 
+/// How long an edit of `@original` waits before trying again after a 404.
+/// When the first answer was the HTTP response to Discord's own request
+/// (interactions endpoint), the edit can arrive before Discord has taken
+/// that answer in, and the message is unknown for a moment. An edit is
+/// idempotent, so trying again can't post anything twice.
+const ORIGINAL_SETTLING: [Duration; 4] = [
+    Duration::from_millis(100),
+    Duration::from_millis(200),
+    Duration::from_millis(400),
+    Duration::from_millis(800),
+];
+
 /// A request body, rebuilt for every attempt.
 enum Body<'a> {
     Empty,
@@ -140,7 +152,16 @@ impl Rest {
         files: &[CreateAttachment],
     ) -> Result<(), Error> {
         let path = format!("/webhooks/{application}/{token}/messages/@original");
-        self.call(Method::PATCH, &path, edit, files).await.map(drop)
+        let mut settling = ORIGINAL_SETTLING.iter();
+        loop {
+            match self.call(Method::PATCH, &path, edit, files).await {
+                Err(error @ Error::Refused { status: 404, .. }) => match settling.next() {
+                    Some(wait) => tokio::time::sleep(*wait).await,
+                    None => return Err(error),
+                },
+                done => return done.map(drop),
+            }
+        }
     }
 
     pub async fn delete_original(

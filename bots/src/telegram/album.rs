@@ -322,7 +322,10 @@ impl Answering {
             client: self.client,
         };
         match context.core.run(job).await {
-            Ok(reply) => deliver(context, self.chat, Some(reply_to), &reply).await,
+            Ok(reply) => {
+                let asker = self.user.as_ref();
+                deliver(context, self.chat, Some(reply_to), &reply, asker).await;
+            }
             Err(error) => say_to(context, self.chat, reply_to, &error.to_string()).await,
         }
     }

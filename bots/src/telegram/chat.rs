@@ -24,6 +24,7 @@ use tokio_util::task::TaskTracker;
 use super::album;
 use super::media::{self, Media};
 use super::offset::{Queued, Receipt};
+use super::remove;
 use super::send::retrying;
 use super::words::{self, Command};
 use super::{Context, account};
@@ -240,6 +241,7 @@ async fn convert(context: &Context, message: &Message, items: &[Media], words: &
     let Some(input) = inputs.first().cloned() else {
         return;
     };
+    let asker = user.clone();
     let job = Job {
         input,
         more: inputs.split_off(1),
@@ -250,19 +252,30 @@ async fn convert(context: &Context, message: &Message, items: &[Media], words: &
         user,
     };
     match context.core.run(job).await {
-        Ok(reply) => deliver(context, message.chat.id, Some(message.id), &reply).await,
+        Ok(reply) => {
+            let to = Some(message.id);
+            deliver(context, message.chat.id, to, &reply, asker.as_ref()).await;
+        }
         Err(error) => fail(context, message, &error).await,
     }
 }
 
+/// Sends `reply` as a document (or a link when it is too large to upload),
+/// with a "Delete now" button for `asker`.
 pub(super) async fn deliver(
     context: &Context,
     chat: ChatId,
     reply_to: Option<MessageId>,
     reply: &Reply,
+    asker: Option<&UserHash>,
 ) {
+    let keyboard = remove::keyboard(context, reply, asker);
     let sent = if reply.bytes.len() as u64 > context.settings.upload_limit {
         let request = context.bot.send_message(chat, texts::as_link(reply));
+        let request = match keyboard {
+            Some(keyboard) => request.reply_markup(keyboard),
+            None => request,
+        };
         let request = match reply_to {
             Some(id) => {
                 request.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply())
@@ -276,6 +289,10 @@ pub(super) async fn deliver(
             .bot
             .send_document(chat, file)
             .caption(texts::summary(reply));
+        let request = match keyboard {
+            Some(keyboard) => request.reply_markup(keyboard),
+            None => request,
+        };
         let request = match reply_to {
             Some(id) => {
                 request.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply())
@@ -356,6 +373,13 @@ async fn offer_keyboard(context: &Context, message: &Message, media: &Media) {
 }
 
 async fn handle_button(context: &Context, query: &CallbackQuery) {
+    if let Some(tagged) = query
+        .data
+        .as_deref()
+        .and_then(|d| d.strip_prefix(remove::PREFIX))
+    {
+        return remove::press(context, query, tagged).await;
+    }
     let _ = retrying(|| context.bot.answer_callback_query(query.id.clone())).await;
     let Some(data) = query.data.as_deref() else {
         return;
@@ -390,10 +414,10 @@ async fn handle_button(context: &Context, query: &CallbackQuery) {
     let client = Client::of(&user);
     let converted = context
         .core
-        .run_held(id, options, Platform::Telegram, Some(user), client)
+        .run_held(id, options, Platform::Telegram, Some(user.clone()), client)
         .await;
     match converted {
-        Ok(reply) => deliver(context, message.chat.id, reply_to, &reply).await,
+        Ok(reply) => deliver(context, message.chat.id, reply_to, &reply, Some(&user)).await,
         Err(error) => fail(context, message, &error).await,
     }
 }

@@ -15,6 +15,7 @@ mod album;
 mod chat;
 mod media;
 mod offset;
+mod remove;
 mod send;
 mod words;
 

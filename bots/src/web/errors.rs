@@ -48,7 +48,7 @@ pub fn status(error: &UserError) -> StatusCode {
         }
         UserError::DownloadStalled => StatusCode::REQUEST_TIMEOUT,
         UserError::Gone | UserError::ImagesGone => StatusCode::GONE,
-        UserError::BadLink => StatusCode::FORBIDDEN,
+        UserError::BadLink | UserError::NotYours => StatusCode::FORBIDDEN,
         UserError::NoSuchFile => StatusCode::NOT_FOUND,
         UserError::NoHistory | UserError::HistoryUnavailable { .. } => {
             StatusCode::SERVICE_UNAVAILABLE

@@ -18,6 +18,7 @@ mod pacing;
 mod posted;
 mod presets;
 mod refusals;
+mod remove;
 #[path = "../support/mod.rs"]
 mod support;
 

@@ -17,6 +17,7 @@ mod presets;
 #[allow(dead_code)]
 #[path = "../../../tests/support/mod.rs"]
 mod redis_server;
+mod remove;
 mod shared_pace;
 #[path = "../support/mod.rs"]
 mod support;

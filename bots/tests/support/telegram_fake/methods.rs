@@ -92,6 +92,7 @@ pub fn answer(state: &mut State, method: &str, f: &Fields, files: &Files) -> Ans
             to(true)
         }
         "answercallbackquery" => {
+            text(f, "text", 200)?;
             let id = string(f, "callback_query_id").unwrap_or_default();
             match state.callbacks.get_mut(id) {
                 Some(answered) if !*answered => {
@@ -103,6 +104,7 @@ pub fn answer(state: &mut State, method: &str, f: &Fields, files: &Files) -> Ans
                 )),
             }
         }
+        "deletemessage" => delete_message(state, f),
         "getfile" => {
             let id = string(f, "file_id").unwrap_or_default();
             let file = state
@@ -146,6 +148,27 @@ fn keep(state: &mut State, message: Message) -> Answer {
     let key = (message.chat.id.0, i64::from(message.id.0));
     state.messages.insert(key, message.clone());
     to(message)
+}
+
+/// A bot deletes its own messages (others' only as an admin, which the
+/// fake's bot never is); a message deleted once is not found again.
+fn delete_message(state: &mut State, f: &Fields) -> Answer {
+    let chat = chat(state, f)?;
+    let id = f.get("message_id").and_then(int_of).unwrap_or_default();
+    let key = (chat.id.0, id);
+    match state.messages.get(&key) {
+        Some(message)
+            if message
+                .from
+                .as_ref()
+                .is_some_and(|u| u.id.0 == BOT_ID as u64) =>
+        {
+            state.messages.remove(&key);
+            to(true)
+        }
+        Some(_) => Err(ApiError::bad("message can't be deleted")),
+        None => Err(ApiError::bad("message to delete not found")),
+    }
 }
 
 fn string<'a>(f: &'a Fields, key: &str) -> Option<&'a str> {
