@@ -14,6 +14,7 @@ mod errors;
 mod health;
 mod history;
 mod listen;
+mod manifest;
 mod page;
 mod proxies;
 mod rate;
@@ -51,6 +52,8 @@ pub fn app(state: AppState) -> Router {
     ));
     Router::new()
         .route("/", get(page::index))
+        .route("/manifest.webmanifest", get(manifest::manifest))
+        .route("/icon.svg", get(manifest::icon))
         .route("/api/convert", convert)
         .route("/api/formats", get(api::formats))
         .route("/api/history", get(history::recent).delete(history::forget))

@@ -1,7 +1,8 @@
 //! `GET /`: the upload page, one self-contained HTML file compiled into the
 //! binary (no build step, no outside requests). Two places are filled in per
 //! request: the preset list (the operator's presets included) and the
-//! processing text the chats' `/privacy` says too.
+//! processing text the chats' `/privacy` says too. The page links the web
+//! app manifest (`manifest`), which its CSP allows.
 
 use axum::extract::State;
 use axum::http::header;
@@ -25,7 +26,7 @@ pub async fn index(State(state): State<AppState>) -> impl IntoResponse {
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (
                 header::CONTENT_SECURITY_POLICY,
-                "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' blob: data:",
+                "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' blob: data:; manifest-src 'self'",
             ),
         ],
         page,
