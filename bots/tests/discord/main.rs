@@ -246,6 +246,23 @@ fn selects(data: &Value) -> Vec<&Value> {
         .collect()
 }
 
+/// `/convert` of a small PNG to WebP, sent, once its answer carries the
+/// file.
+async fn converted_webp(fake: &FakeDiscord) -> Value {
+    let slash = convert(fake, &png(40, 30), "webp", UPLOAD_LIMIT);
+    fake.interact(&slash);
+    fake.wait_for(
+        |calls| {
+            original_calls(calls, &slash, "PATCH")
+                .iter()
+                .any(|(_, c)| c.ok() && !c.files.is_empty())
+        },
+        REPLY,
+    )
+    .await;
+    slash
+}
+
 /// `/convert` of `bytes` to `format`, as Discord delivers it.
 fn convert(fake: &FakeDiscord, bytes: &[u8], format: &str, size_limit: u32) -> Value {
     let image = fake.add_attachment(bytes, "photo.png", "image/png");
@@ -799,17 +816,7 @@ async fn answer_to(fake: &FakeDiscord, interaction: &Value) -> Value {
 async fn history_lists_conversions_and_forget_erases_them_after_confirming() {
     let bot = Running::start_with(core_with_history().await).await;
     let fake = &bot.fake;
-    let slash = convert(fake, &png(40, 30), "webp", UPLOAD_LIMIT);
-    fake.interact(&slash);
-    fake.wait_for(
-        |calls| {
-            original_calls(calls, &slash, "PATCH")
-                .iter()
-                .any(|(_, c)| c.ok() && !c.files.is_empty())
-        },
-        REPLY,
-    )
-    .await;
+    let slash = converted_webp(fake).await;
 
     let mut listed = String::new();
     for _ in 0..20 {

@@ -71,17 +71,7 @@ async fn only_the_asker_deletes_and_the_message_then_says_so() {
     let core = core();
     let bot = Running::start_with(core.clone()).await;
     let fake = &bot.fake;
-    let slash = convert(fake, &png(40, 30), "webp", UPLOAD_LIMIT);
-    fake.interact(&slash);
-    fake.wait_for(
-        |calls| {
-            original_calls(calls, &slash, "PATCH")
-                .iter()
-                .any(|(_, c)| c.ok() && !c.files.is_empty())
-        },
-        REPLY,
-    )
-    .await;
+    let slash = converted_webp(fake).await;
     let message = fake.original(&slash).expect("the answer");
     let ids = delete_ids(&message);
     assert_eq!(ids.len(), 1, "one delete button: {message}");
