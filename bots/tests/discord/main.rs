@@ -816,7 +816,7 @@ async fn answer_to(fake: &FakeDiscord, interaction: &Value) -> Value {
 async fn history_lists_conversions_and_forget_erases_them_after_confirming() {
     let bot = Running::start_with(core_with_history().await).await;
     let fake = &bot.fake;
-    let slash = converted_webp(fake).await;
+    converted_webp(fake).await;
 
     let mut listed = String::new();
     for _ in 0..20 {
