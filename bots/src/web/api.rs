@@ -19,10 +19,20 @@ use serde_json::json;
 use super::AppState;
 use super::auth::Caller;
 use super::errors::ApiError;
+use super::openapi;
 
 /// The header a client names a conversion with, so a retry never converts twice.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
+#[utoipa::path(post, path = "/api/convert", tag = "convert",
+    params(openapi::ConvertParams),
+    request_body(content(
+        (inline(openapi::RawImage) = "application/octet-stream"),
+        (inline(openapi::UploadForm) = "multipart/form-data"),
+    )),
+    responses(openapi::ConvertAnswers),
+    security((), ("api_key" = [])),
+)]
 pub async fn convert(
     State(state): State<AppState>,
     Extension(client): Extension<Client>,
@@ -209,6 +219,12 @@ pub fn download_response(
 }
 
 /// The formats read and written, and the presets `preset=NAME` may name.
+#[utoipa::path(
+    get,
+    path = "/api/formats",
+    tag = "convert",
+    responses(openapi::FormatsAnswers)
+)]
 pub async fn formats(State(state): State<AppState>) -> Json<serde_json::Value> {
     let formats: Vec<_> = Format::ALL
         .iter()
