@@ -508,6 +508,30 @@ mod tests {
     }
 
     #[test]
+    fn tls_needs_both_files_and_a_problem_names_its_setting() {
+        let config = load(&[]).unwrap();
+        assert!(config.tls.is_none());
+        assert!(config.public_url.starts_with("http://"));
+        let missing = "/nonexistent/pixdrop.pem";
+        let alone = load(&[("PIXDROP_TLS_CERT", missing)]).unwrap_err();
+        assert!(
+            alone.to_string().starts_with("PIXDROP_TLS_KEY: "),
+            "{alone}"
+        );
+        let alone = load(&[("PIXDROP_TLS_KEY", missing)]).unwrap_err();
+        assert!(
+            alone.to_string().starts_with("PIXDROP_TLS_CERT: "),
+            "{alone}"
+        );
+        let both = [("PIXDROP_TLS_CERT", missing), ("PIXDROP_TLS_KEY", missing)];
+        let unreadable = load(&both).unwrap_err().to_string();
+        assert!(
+            unreadable.starts_with("PIXDROP_TLS_CERT: can't read /nonexistent/pixdrop.pem"),
+            "{unreadable}"
+        );
+    }
+
+    #[test]
     fn tokens_never_show_in_debug_output() {
         let config = load(&[("TELEGRAM_TOKEN", "123:secret-token")]).unwrap();
         assert!(!format!("{config:?}").contains("secret-token"));

@@ -6,9 +6,9 @@
 
 use pixdrop::convert::Format;
 use utoipa::IntoParams;
+use utoipa::openapi::Required;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
-use utoipa::openapi::{Object, Required};
 
 /// `POST /api/convert`'s options and headers.
 pub struct ConvertParams;
@@ -195,7 +195,7 @@ fn optional(name: &str, place: ParameterIn, description: &str, schema: ObjectBui
         .parameter_in(place)
         .required(Required::False)
         .description(Some(description))
-        .schema(Some(Object::from(schema.build())))
+        .schema(Some(schema.build()))
         .build()
 }
 
