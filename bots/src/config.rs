@@ -40,6 +40,8 @@ pub struct Config {
     /// across processes; `None`: as many as Discord recommends, all here.
     pub discord_shards: Option<crate::discord::Shards>,
     pub bind: SocketAddr,
+    /// HTTPS on `bind` (`PIXDROP_TLS_CERT` and `PIXDROP_TLS_KEY`); `None`: plain HTTP.
+    pub tls: Option<crate::web::Tls>,
     pub public_url: String,
     pub retention: Duration,
     pub signing_key: Option<Secret>,
@@ -155,6 +157,8 @@ impl Config {
             .unwrap_or(u32::MAX);
         let key_rate_default =
             (rate_per_minute.saturating_mul(crate::web::KEY_RATE_FACTOR)).to_string();
+        let tls = tls(get("PIXDROP_TLS_CERT"), get("PIXDROP_TLS_KEY"))?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         Ok(Self {
             telegram_token: get("TELEGRAM_TOKEN").map(Secret),
             telegram_api_url: get("TELEGRAM_API_URL")
@@ -176,10 +180,11 @@ impl Config {
                     problem,
                 })?,
             public_url: get("PIXDROP_PUBLIC_URL")
-                .unwrap_or_else(|| format!("http://{bind}"))
+                .unwrap_or_else(|| format!("{scheme}://{bind}"))
                 .trim_end_matches('/')
                 .to_string(),
             bind,
+            tls,
             retention,
             signing_key,
             limits,
@@ -247,8 +252,9 @@ impl Config {
         let on = |set: bool| if set { "on" } else { "off" };
         let scheme = |url: &str| url.split(':').next().unwrap_or("").to_string();
         format!(
-            "bind={} public_url={} retention={}s telegram={} ({}) discord={} ({}, gateway={}, http_interactions={}) store={} history={} api_auth={:?} signing_key={} max_memory={} limits={:?} web={:?}",
+            "bind={} https={} public_url={} retention={}s telegram={} ({}) discord={} ({}, gateway={}, http_interactions={}) store={} history={} api_auth={:?} signing_key={} max_memory={} limits={:?} web={:?}",
             self.bind,
+            on(self.tls.is_some()),
             self.public_url,
             self.retention.as_secs(),
             on(self.telegram_token.is_some()),
@@ -304,6 +310,28 @@ fn shared_secret(secret: &Option<Secret>, variable: &'static str) -> Result<(), 
                 "must be set, at least {MIN_SECRET_BYTES} bytes and the same on every instance, when REDIS_URL is: it signs links and seals the shared store"
             ),
         }),
+    }
+}
+
+/// HTTPS needs both files: a certificate without its key (or the other
+/// way round) is a mistake, not a wish for plain HTTP.
+fn tls(cert: Option<String>, key: Option<String>) -> Result<Option<crate::web::Tls>, ConfigError> {
+    let missing = |variable, other| ConfigError {
+        variable,
+        problem: format!(
+            "must be set too when {other} is: HTTPS needs the certificate and its private key, as PEM files"
+        ),
+    };
+    match (cert, key) {
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(missing("PIXDROP_TLS_KEY", "PIXDROP_TLS_CERT")),
+        (None, Some(_)) => Err(missing("PIXDROP_TLS_CERT", "PIXDROP_TLS_KEY")),
+        (Some(cert), Some(key)) => crate::web::Tls::from_pem_files(cert.trim(), key.trim())
+            .map(Some)
+            .map_err(|refused| ConfigError {
+                variable: refused.variable,
+                problem: refused.problem,
+            }),
     }
 }
 
@@ -477,6 +505,30 @@ mod tests {
         let err = load(&[("DISCORD_SHARDS", "4-9/8")]).unwrap_err();
         assert!(err.to_string().starts_with("DISCORD_SHARDS: "), "{err}");
         assert_eq!(err.to_string().lines().count(), 1);
+    }
+
+    #[test]
+    fn tls_needs_both_files_and_a_problem_names_its_setting() {
+        let config = load(&[]).unwrap();
+        assert!(config.tls.is_none());
+        assert!(config.public_url.starts_with("http://"));
+        let missing = "/nonexistent/pixdrop.pem";
+        let alone = load(&[("PIXDROP_TLS_CERT", missing)]).unwrap_err();
+        assert!(
+            alone.to_string().starts_with("PIXDROP_TLS_KEY: "),
+            "{alone}"
+        );
+        let alone = load(&[("PIXDROP_TLS_KEY", missing)]).unwrap_err();
+        assert!(
+            alone.to_string().starts_with("PIXDROP_TLS_CERT: "),
+            "{alone}"
+        );
+        let both = [("PIXDROP_TLS_CERT", missing), ("PIXDROP_TLS_KEY", missing)];
+        let unreadable = load(&both).unwrap_err().to_string();
+        assert!(
+            unreadable.starts_with("PIXDROP_TLS_CERT: can't read /nonexistent/pixdrop.pem"),
+            "{unreadable}"
+        );
     }
 
     #[test]

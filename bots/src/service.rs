@@ -93,7 +93,7 @@ pub async fn run(config: Config) -> Result<(), String> {
     let listener = TcpListener::bind(config.bind)
         .await
         .map_err(|e| format!("PIXDROP_BIND: can't listen on {}: {e}", config.bind))?;
-    tracing::info!(address = %config.bind, "web front end listening");
+    tracing::info!(address = %config.bind, https = config.tls.is_some(), "web front end listening");
     let mut bots = JoinSet::new();
     let mut hook = None;
     if let Some(token) = &config.telegram_token {
@@ -168,6 +168,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         listener,
         state,
         config.web_bounds,
+        config.tls.clone(),
         stopped(),
     ));
     tokio::select! {

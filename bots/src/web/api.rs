@@ -22,6 +22,7 @@ use super::AppState;
 use super::auth::Caller;
 use super::batch;
 use super::errors::ApiError;
+use super::openapi;
 
 /// The header a client names a conversion with, so a retry never converts twice.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -29,6 +30,15 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// The most images one request may carry.
 pub const MAX_BATCH: usize = 10;
 
+#[utoipa::path(post, path = "/api/convert", tag = "convert",
+    params(openapi::ConvertParams),
+    request_body(content(
+        (inline(openapi::RawImage) = "application/octet-stream"),
+        (inline(openapi::UploadForm) = "multipart/form-data"),
+    )),
+    responses(openapi::ConvertAnswers),
+    security((), ("api_key" = [])),
+)]
 pub async fn convert(
     State(state): State<AppState>,
     Extension(client): Extension<Client>,
@@ -236,6 +246,12 @@ pub fn download_response(bytes: &Bytes, mime: &str, file_name: &str, expires_at:
 }
 
 /// The formats read and written, and the presets `preset=NAME` may name.
+#[utoipa::path(
+    get,
+    path = "/api/formats",
+    tag = "convert",
+    responses(openapi::FormatsAnswers)
+)]
 pub async fn formats(State(state): State<AppState>) -> Json<serde_json::Value> {
     let formats: Vec<_> = Format::ALL
         .iter()

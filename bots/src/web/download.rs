@@ -3,6 +3,7 @@
 //! id that never existed (or isn't an id at all). `DELETE` on the same
 //! link removes the result at once (204), then answers 410 like `GET`.
 
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -13,6 +14,7 @@ use serde::Deserialize;
 use super::AppState;
 use super::api::download_response;
 use super::errors::ApiError;
+use super::openapi;
 
 #[derive(Deserialize)]
 pub struct LinkQuery {
@@ -21,21 +23,39 @@ pub struct LinkQuery {
 }
 
 /// A link's id, expiry and signature; an id that can't be ours is no file,
-/// a link without its expiry or signature is not one we signed.
-fn signed(id: &str, query: LinkQuery) -> Result<(FileId, u64, String), UserError> {
-    let id = id.parse::<FileId>().map_err(|_| UserError::NoSuchFile)?;
-    let (Some(exp), Some(sig)) = (query.exp, query.sig) else {
+/// a link without its expiry or signature (or with ones that don't parse)
+/// is not one we signed.
+fn signed(
+    id: Result<Path<String>, PathRejection>,
+    query: Result<Query<LinkQuery>, QueryRejection>,
+) -> Result<(FileId, u64, String), UserError> {
+    let id = id
+        .ok()
+        .and_then(|Path(id)| id.parse::<FileId>().ok())
+        .ok_or(UserError::NoSuchFile)?;
+    let Ok(Query(LinkQuery {
+        exp: Some(exp),
+        sig: Some(sig),
+    })) = query
+    else {
         return Err(UserError::BadLink);
     };
     Ok((id, exp, sig))
 }
 
+#[utoipa::path(
+    get,
+    path = "/d/{id}",
+    tag = "results",
+    params(openapi::LinkParams),
+    responses(openapi::DownloadAnswers)
+)]
 pub async fn download(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(query): Query<LinkQuery>,
+    id: Result<Path<String>, PathRejection>,
+    query: Result<Query<LinkQuery>, QueryRejection>,
 ) -> Response {
-    let (id, exp, sig) = match signed(&id, query) {
+    let (id, exp, sig) = match signed(id, query) {
         Ok(parts) => parts,
         Err(error) => return ApiError(error).into_response(),
     };
@@ -48,12 +68,19 @@ pub async fn download(
     }
 }
 
+#[utoipa::path(
+    delete,
+    path = "/d/{id}",
+    tag = "results",
+    params(openapi::LinkParams),
+    responses(openapi::DeleteAnswers)
+)]
 pub async fn delete(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(query): Query<LinkQuery>,
+    id: Result<Path<String>, PathRejection>,
+    query: Result<Query<LinkQuery>, QueryRejection>,
 ) -> Response {
-    let (id, exp, sig) = match signed(&id, query) {
+    let (id, exp, sig) = match signed(id, query) {
         Ok(parts) => parts,
         Err(error) => return ApiError(error).into_response(),
     };

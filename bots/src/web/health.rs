@@ -6,11 +6,14 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
+use super::openapi;
 
+#[utoipa::path(get, path = "/healthz", tag = "meta", responses(openapi::LiveAnswers))]
 pub async fn live() -> &'static str {
     "ok\n"
 }
 
+#[utoipa::path(get, path = "/readyz", tag = "meta", responses(openapi::ReadyAnswers))]
 pub async fn ready(State(state): State<AppState>) -> Response {
     match state.core.ready().await {
         Ok(()) => (StatusCode::OK, "ready\n").into_response(),
@@ -18,6 +21,12 @@ pub async fn ready(State(state): State<AppState>) -> Response {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "meta",
+    responses(openapi::MetricsAnswers)
+)]
 pub async fn metrics(State(state): State<AppState>) -> Response {
     (
         [(

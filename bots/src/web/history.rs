@@ -9,12 +9,12 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use pixdrop::UserError;
 use pixdrop::history::{History, UserHash};
-use serde::Deserialize;
 use serde_json::json;
 
 use super::AppState;
 use super::api::browser_user;
 use super::errors::ApiError;
+use super::openapi;
 
 const RECENT: u32 = 10;
 
@@ -36,6 +36,13 @@ fn unavailable(error: sqlx::Error) -> Response {
     ApiError(UserError::HistoryUnavailable { seconds: 60 }).into_response()
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/history",
+    tag = "history",
+    params(openapi::HistoryParams),
+    responses(openapi::RecentAnswers)
+)]
 pub async fn recent(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let (history, user) = match caller(&state, &headers) {
         Ok(found) => found,
@@ -51,6 +58,13 @@ pub async fn recent(State(state): State<AppState>, headers: HeaderMap) -> Respon
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/history/export",
+    tag = "history",
+    params(openapi::HistoryParams),
+    responses(openapi::ExportAnswers)
+)]
 pub async fn export(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let (history, user) = match caller(&state, &headers) {
         Ok(found) => found,
@@ -69,27 +83,37 @@ pub async fn export(State(state): State<AppState>, headers: HeaderMap) -> Respon
     }
 }
 
-#[derive(Deserialize)]
-pub struct PauseQuery {
-    on: Option<String>,
-}
-
+#[utoipa::path(
+    post,
+    path = "/api/history/pause",
+    tag = "history",
+    params(openapi::PauseParams),
+    responses(openapi::PauseAnswers)
+)]
 pub async fn pause(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<PauseQuery>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Response {
     let (history, user) = match caller(&state, &headers) {
         Ok(found) => found,
         Err(refusal) => return refusal.into_response(),
     };
-    let paused = !matches!(query.on.as_deref(), Some("0" | "false" | "off"));
+    let on = query.iter().rev().find(|(key, _)| key == "on");
+    let paused = !matches!(on.map(|(_, v)| v.as_str()), Some("0" | "false" | "off"));
     match history.pause(&user, paused).await {
         Ok(()) => Json(json!({ "paused": paused })).into_response(),
         Err(error) => unavailable(error),
     }
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/history",
+    tag = "history",
+    params(openapi::HistoryParams),
+    responses(openapi::ForgetAnswers)
+)]
 pub async fn forget(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let (history, user) = match caller(&state, &headers) {
         Ok(found) => found,

@@ -3,8 +3,9 @@
 //! down the page, the API and the chat webhooks that share it. Owns the
 //! connection cap (kept within the open-files limit), the header (and idle
 //! keep-alive) timeout, the header size, the response write timeout and
-//! graceful shutdown. A request body's pace is `body_rate`'s; routes and
-//! handlers are none of its business.
+//! graceful shutdown, and with HTTPS the handshake (`tls`), bounded like
+//! the header. A request body's pace is `body_rate`'s; routes and handlers
+//! are none of its business.
 
 use std::future::Future;
 use std::io;
@@ -21,6 +22,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_io_timeout::TimeoutStream;
 use tower_service::Service;
+
+use super::tls::Tls;
 
 /// Time and connection bounds of the HTTP listener (see `.env.example`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,13 +54,15 @@ impl Default for Bounds {
     }
 }
 
-/// Serves `router` until `shutdown` resolves, then stops accepting and
-/// waits for the connections in flight: each finishes its current request
-/// (idle ones close at once), and every wait is bounded by the timeouts.
+/// Serves `router` (over TLS when `tls` is given) until `shutdown`
+/// resolves, then stops accepting and waits for the connections in flight:
+/// each finishes its current request (idle ones close at once), and every
+/// wait is bounded by the timeouts.
 pub async fn run(
     listener: TcpListener,
     router: Router,
     bounds: Bounds,
+    tls: Option<Tls>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let mut connect = router.into_make_service_with_connect_info::<SocketAddr>();
@@ -78,14 +83,30 @@ pub async fn run(
             continue;
         };
         let Ok(service) = connect.call(remote).await;
+        let service = TowerToHyperService::new(service);
         let mut io = TimeoutStream::new(stream);
         io.set_write_timeout(Some(bounds.write_timeout));
-        let connection = graceful.watch(http.serve_connection(
-            TokioIo::new(Box::pin(io)),
-            TowerToHyperService::new(service),
-        ));
+        let io = Box::pin(io);
+        let (http, watcher, tls) = (http.clone(), graceful.watcher(), tls.clone());
         tokio::spawn(async move {
-            if let Err(error) = connection.await {
+            let served = match tls {
+                None => {
+                    watcher
+                        .watch(http.serve_connection(TokioIo::new(io), service))
+                        .await
+                }
+                // The handshake holds the connection's slot, so connections
+                // that never finish one are bounded like any other.
+                Some(tls) => match tls.handshake(io, bounds.header_timeout).await {
+                    Some(io) => {
+                        watcher
+                            .watch(http.serve_connection(TokioIo::new(io), service))
+                            .await
+                    }
+                    None => Ok(()),
+                },
+            };
+            if let Err(error) = served {
                 tracing::debug!("connection ended: {error}");
             }
             drop(slot);

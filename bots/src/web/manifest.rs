@@ -6,6 +6,8 @@
 use axum::http::header;
 use axum::response::IntoResponse;
 
+use super::openapi;
+
 /// The colours match the page's dark theme (`--bg`, `--accent`).
 const MANIFEST: &str = r##"{
   "name": "pixdrop — convert images, keep nothing",
@@ -34,6 +36,12 @@ const ICON: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 
 /// A day: the files change only with a new binary.
 const CACHE: &str = "public, max-age=86400";
 
+#[utoipa::path(
+    get,
+    path = "/manifest.webmanifest",
+    tag = "page",
+    responses(openapi::ManifestAnswers)
+)]
 pub async fn manifest() -> impl IntoResponse {
     (
         [
@@ -44,6 +52,7 @@ pub async fn manifest() -> impl IntoResponse {
     )
 }
 
+#[utoipa::path(get, path = "/icon.svg", tag = "page", responses(openapi::IconAnswers))]
 pub async fn icon() -> impl IntoResponse {
     (
         [

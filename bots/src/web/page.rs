@@ -10,10 +10,12 @@ use axum::response::IntoResponse;
 use pixdrop::options::Presets;
 
 use super::AppState;
+use super::openapi;
 use crate::texts;
 
 const PAGE: &str = include_str!("page.html");
 
+#[utoipa::path(get, path = "/", tag = "page", responses(openapi::PageAnswers))]
 pub async fn index(State(state): State<AppState>) -> impl IntoResponse {
     let page = PAGE
         .replace("<!--presets-->", &preset_options(state.core.presets()))
