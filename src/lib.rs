@@ -14,6 +14,7 @@
 //! - [`job`]: `Core::run`, the one Job → Reply path every front end uses.
 //! - [`replay`]: `Core::run_once`, the same at most once per idempotency key.
 //! - [`error`]: [`UserError`], the one error a user ever sees.
+//! - [`lang`]: the languages users are answered in, and their messages.
 
 pub mod api;
 pub mod color;
@@ -22,6 +23,7 @@ pub mod error;
 pub mod gather;
 pub mod history;
 pub mod job;
+pub mod lang;
 pub mod limits;
 pub mod links;
 pub mod options;
@@ -36,6 +38,7 @@ pub use api::{Core, HeldResult};
 pub use convert::{Format, Output, convert, info};
 pub use error::UserError;
 pub use job::{Job, Platform, Reply};
+pub use lang::Lang;
 pub use limits::Limits;
 pub use options::Options;
 pub use size::ByteSize;
