@@ -60,6 +60,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/metrics", get(health::metrics))
+        .layer(axum::middleware::from_fn(errors::in_language))
         .with_state(state)
 }
 

@@ -18,7 +18,10 @@ pub async fn index(State(state): State<AppState>) -> impl IntoResponse {
         .replace("<!--presets-->", &preset_options(state.core.presets()))
         .replace(
             "<!--processing-->",
-            &escape(&texts::processing(state.core.retention())),
+            &escape(&texts::processing(
+                pixdrop::Lang::En,
+                state.core.retention(),
+            )),
         );
     (
         [
