@@ -17,7 +17,7 @@ use std::time::Duration;
 use pixdrop::convert::{Format, Info, Note};
 use pixdrop::history::Record;
 use pixdrop::lang::{Arg, Catalog};
-use pixdrop::options::Presets;
+use pixdrop::options::{Preset, Presets};
 use pixdrop::{ByteSize, Lang, Options, Reply};
 
 static TEXTS: LazyLock<Catalog> = LazyLock::new(|| {
@@ -26,18 +26,22 @@ static TEXTS: LazyLock<Catalog> = LazyLock::new(|| {
             Lang::En => [
                 include_str!("../../locales/en/bots.ftl"),
                 include_str!("../../locales/en/discord.ftl"),
+                include_str!("../../locales/en/page.ftl"),
             ],
             Lang::De => [
                 include_str!("../../locales/de/bots.ftl"),
                 include_str!("../../locales/de/discord.ftl"),
+                include_str!("../../locales/de/page.ftl"),
             ],
             Lang::Es => [
                 include_str!("../../locales/es/bots.ftl"),
                 include_str!("../../locales/es/discord.ftl"),
+                include_str!("../../locales/es/page.ftl"),
             ],
             Lang::Ru => [
                 include_str!("../../locales/ru/bots.ftl"),
                 include_str!("../../locales/ru/discord.ftl"),
+                include_str!("../../locales/ru/page.ftl"),
             ],
         }
         .to_vec()
@@ -164,17 +168,22 @@ pub fn formats(lang: Lang, presets: &Presets) -> String {
         ],
     );
     for preset in presets.iter() {
-        let built_in = Presets::built_in()
-            .get(preset.name())
-            .filter(|b| b.description() == preset.description());
-        let description = match built_in {
-            Some(_) => say(lang, &format!("preset-{}", preset.name()), &[]),
-            // An operator's own preset is described in the operator's words.
-            None => preset.description().to_string(),
-        };
+        let description = preset_description(lang, preset);
         text.push_str(&format!("\n• {} — {description}", preset.name()));
     }
     text
+}
+
+/// What `preset` makes, in `lang` for the built-in ones; an operator's own
+/// preset is described in the operator's words.
+pub fn preset_description(lang: Lang, preset: &Preset) -> String {
+    let built_in = Presets::built_in()
+        .get(preset.name())
+        .is_some_and(|b| b.description() == preset.description());
+    match built_in {
+        true => say(lang, &format!("preset-{}", preset.name()), &[]),
+        false => preset.description().to_string(),
+    }
 }
 
 /// "WEBP · 1.2 MB → 340 KB · 1600×1200", what was done, and when our copy goes.

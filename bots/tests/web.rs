@@ -265,6 +265,35 @@ async fn error_messages_follow_accept_language() {
     }
 }
 
+/// The page in the browser's language: its static strings, the privacy
+/// text and the built-in presets' descriptions.
+#[tokio::test]
+async fn the_page_follows_accept_language() {
+    let state = default_state();
+    let request = Request::get("/")
+        .header(header::ACCEPT_LANGUAGE, "de-DE,de;q=0.9,en;q=0.5")
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, page) = send(&state, request).await;
+    let page = String::from_utf8(page).unwrap();
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers.get(header::VARY).and_then(|v| v.to_str().ok()),
+        Some("accept-language")
+    );
+    for german in [
+        "<html lang=\"de\">",
+        "<strong id=\"picked\">Bild hierher ziehen</strong>",
+        "Dein Bild wird nur auf unserem Server verarbeitet",
+        "sticker — Telegram-Sticker: WebP",
+    ] {
+        assert!(page.contains(german), "{german}");
+    }
+    let (_, _, english) = send(&state, get("/")).await;
+    let english = String::from_utf8(english).unwrap();
+    assert!(english.contains("<html lang=\"en\">") && english.contains("Drop an image here"));
+}
+
 /// A multipart request to `/api/convert` with `body` under boundary `XyZ`.
 fn form(body: &[u8]) -> Request<Body> {
     Request::post("/api/convert?to=png")
