@@ -10,7 +10,8 @@ use serenity::all::{
 use pixdrop::Lang;
 
 use super::Bot;
-use super::interact::{answer, defer, lang, user};
+use super::interact::{answer, defer, user};
+use super::language;
 use super::respond::Responder;
 use crate::{account, texts};
 
@@ -24,14 +25,14 @@ pub async fn history(bot: &Bot, to: &Responder, command: &CommandInteraction) {
             _ => None,
         });
     let user = user(bot, command.user.id);
-    let lang = lang(&command.locale, command.guild_locale.as_deref());
+    let lang = language::of(&command.locale, command.guild_locale.as_deref());
     let text = account::history(lang, bot.core.history(), &user, recording).await;
     answer(to, command, &text, true).await;
 }
 
 /// The user's whole history as a JSON file only they see.
 pub async fn export(bot: &Bot, to: &Responder, command: &CommandInteraction) {
-    let lang = lang(&command.locale, command.guild_locale.as_deref());
+    let lang = language::of(&command.locale, command.guild_locale.as_deref());
     if bot.core.history().is_none() {
         return answer(to, command, &texts::no_history_here(lang), true).await;
     }
@@ -56,7 +57,7 @@ pub async fn export(bot: &Bot, to: &Responder, command: &CommandInteraction) {
 }
 
 pub async fn forget_prompt(to: &Responder, command: &CommandInteraction) {
-    let lang = lang(&command.locale, command.guild_locale.as_deref());
+    let lang = language::of(&command.locale, command.guild_locale.as_deref());
     let buttons = CreateActionRow::Buttons(vec![
         CreateButton::new("forget:yes").label(texts::forget_yes(lang)),
         CreateButton::new("forget:no").label(texts::forget_no(lang)),

@@ -12,7 +12,8 @@ use serenity::all::{
 };
 
 use super::fetch::Source;
-use super::interact::{answer, convert_all, format_select, lang, request};
+use super::interact::{answer, convert_all, format_select, request};
+use super::language;
 use super::respond::Responder;
 use super::{Bot, fetch};
 use crate::texts;
@@ -21,7 +22,7 @@ use crate::texts;
 const DEFAULT_UPLOAD_LIMIT: u64 = 10 * 1024 * 1024;
 
 pub async fn auto(bot: &Bot, to: &Responder, command: &CommandInteraction) {
-    let lang = lang(&command.locale, command.guild_locale.as_deref());
+    let lang = language::of(&command.locale, command.guild_locale.as_deref());
     let allowed = command
         .member
         .as_ref()

@@ -74,7 +74,7 @@ impl Endpoint {
         if matches!(interaction, Interaction::Ping(_)) {
             return Ok(json!({ "type": PONG }));
         }
-        let lang = interact::lang_of(&interaction);
+        let lang = super::language::of_interaction(&interaction);
         let (responder, first) = Responder::inline(self.bot.rest.clone());
         let bot = self.bot.clone();
         // Tracked: the edit after this answer must still go out on shutdown.

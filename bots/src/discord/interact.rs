@@ -21,7 +21,7 @@ use super::fetch::{self, Source};
 use super::reply::files_or_links;
 use super::respond::Responder;
 use super::rest;
-use super::{Bot, account, drop};
+use super::{Bot, account, drop, language};
 use crate::{shortcuts, texts};
 
 pub async fn handle(bot: &Bot, to: &Responder, interaction: Interaction) {
@@ -32,26 +32,6 @@ pub async fn handle(bot: &Bot, to: &Responder, interaction: Interaction) {
         Interaction::Command(command) => slash(bot, to, &command).await,
         Interaction::Component(component) => component_pressed(bot, to, &component).await,
         _ => {}
-    }
-}
-
-/// The language to answer an interaction in: the user's client locale
-/// (`es-ES`), else the server's, else English.
-pub(super) fn lang(locale: &str, guild_locale: Option<&str>) -> Lang {
-    Lang::supported(locale)
-        .or_else(|| guild_locale.and_then(Lang::supported))
-        .unwrap_or_default()
-}
-
-/// The language of any interaction, for answers made before its kind is known.
-pub(super) fn lang_of(interaction: &Interaction) -> Lang {
-    match interaction {
-        Interaction::Command(c) | Interaction::Autocomplete(c) => {
-            lang(&c.locale, c.guild_locale.as_deref())
-        }
-        Interaction::Component(c) => lang(&c.locale, c.guild_locale.as_deref()),
-        Interaction::Modal(m) => lang(&m.locale, m.guild_locale.as_deref()),
-        _ => Lang::En,
     }
 }
 
@@ -89,7 +69,7 @@ pub(super) fn request(command: &CommandInteraction) -> (Vec<String>, Option<Sour
 }
 
 async fn slash(bot: &Bot, to: &Responder, command: &CommandInteraction) {
-    let lang = lang(&command.locale, command.guild_locale.as_deref());
+    let lang = language::of(&command.locale, command.guild_locale.as_deref());
     let help = || texts::help(lang, &|name| slash_name(lang, name), bot.core.presets());
     match command.data.name.as_str() {
         "convert" | "compress" | "resize" => convert_command(bot, to, command).await,
@@ -140,7 +120,7 @@ pub(super) async fn defer(
 }
 
 async fn convert_command(bot: &Bot, to: &Responder, command: &CommandInteraction) {
-    let lang = lang(&command.locale, command.guild_locale.as_deref());
+    let lang = language::of(&command.locale, command.guild_locale.as_deref());
     if let Err(error) = defer(to, command, false).await {
         return tracing::warn!("discord defer failed: {error}");
     }
@@ -273,7 +253,7 @@ pub(super) async fn answer(
 }
 
 async fn info(bot: &Bot, to: &Responder, command: &CommandInteraction) {
-    let lang = lang(&command.locale, command.guild_locale.as_deref());
+    let lang = language::of(&command.locale, command.guild_locale.as_deref());
     let (_, image) = request(command);
     let Some(image) = image else {
         let missing = UserError::NothingToConvert.in_language(lang);
@@ -306,7 +286,7 @@ async fn info(bot: &Bot, to: &Responder, command: &CommandInteraction) {
 
 /// The context menu: an ephemeral select of formats for the target message.
 async fn offer_formats(to: &Responder, command: &CommandInteraction) {
-    let lang = lang(&command.locale, command.guild_locale.as_deref());
+    let lang = language::of(&command.locale, command.guild_locale.as_deref());
     let target = command.data.target_id.and_then(|id| {
         command
             .data
@@ -343,7 +323,7 @@ pub(super) fn format_select(target: &Message, lang: Lang) -> CreateActionRow {
 }
 
 async fn component_pressed(bot: &Bot, to: &Responder, component: &ComponentInteraction) {
-    let lang = lang(&component.locale, component.guild_locale.as_deref());
+    let lang = language::of(&component.locale, component.guild_locale.as_deref());
     let id = component.data.custom_id.as_str();
     if id == "forget:yes" || id == "forget:no" {
         return account::forget(bot, to, component, id == "forget:yes", lang).await;
