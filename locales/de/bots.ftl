@@ -118,3 +118,19 @@ auto-off = Die automatische Umwandlung ist { $place ->
     } aus.
 auto-on = Die automatische Umwandlung ist an: Bilder, die hier gepostet werden, beantworte ich als { $words }.
 until-restart = {" "}(Nur bis zu meinem Neustart: Ich konnte die Einstellung nicht speichern.)
+
+## Das Befehlsmenü in Telegram
+
+tg-convert = Ein Bild umwandeln: /convert webp 80 1600
+tg-compress = Kleiner machen: /compress 500KB
+tg-resize = Die lange Seite anpassen: /resize 1600
+tg-pdf = Ein PDF aus einem Bild oder Album machen
+tg-info = Was ist das für ein Bild?
+tg-formats = Was ich lese und schreibe
+tg-privacy = Was mit deinen Bildern passiert
+tg-history = Deine letzten Umwandlungen (/history off zum Abschalten)
+tg-export = Dein Verlauf als JSON-Datei
+tg-forget = Deinen Verlauf löschen
+tg-auto = Für Gruppen-Admins: /auto webp oder /auto off
+tg-start = Hallo
+tg-help = Wie du mich benutzt

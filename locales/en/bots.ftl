@@ -120,3 +120,19 @@ auto-off = Auto-convert is off in this { $place ->
     }.
 auto-on = Auto-convert is on: images posted here are answered as { $words }.
 until-restart = {" "}(Only until I restart: I couldn't save the setting.)
+
+## Telegram's command menu (`setMyCommands`, per language)
+
+tg-convert = Convert an image: /convert webp 80 1600
+tg-compress = Make it smaller: /compress 500KB
+tg-resize = Fit the long side: /resize 1600
+tg-pdf = Make a PDF of an image or an album
+tg-info = What is this image?
+tg-formats = What I read and write
+tg-privacy = What happens to your images
+tg-history = Your last conversions (/history off to stop)
+tg-export = Your history as a JSON file
+tg-forget = Erase your history
+tg-auto = Group admins: /auto webp or /auto off
+tg-start = Hello
+tg-help = How to use me

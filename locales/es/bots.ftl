@@ -118,3 +118,19 @@ auto-off = La conversión automática está desactivada en { $place ->
     }.
 auto-on = La conversión automática está activada: respondo a las imágenes que se publiquen aquí como { $words }.
 until-restart = {" "}(Solo hasta que me reinicie: no he podido guardar el ajuste.)
+
+## El menú de comandos de Telegram
+
+tg-convert = Convertir una imagen: /convert webp 80 1600
+tg-compress = Hacerla más pequeña: /compress 500KB
+tg-resize = Ajustar el lado largo: /resize 1600
+tg-pdf = Crear un PDF de una imagen o un álbum
+tg-info = ¿Qué imagen es esta?
+tg-formats = Qué leo y qué escribo
+tg-privacy = Qué pasa con tus imágenes
+tg-history = Tus últimas conversiones (/history off para dejar de registrarlas)
+tg-export = Tu historial como archivo JSON
+tg-forget = Borrar tu historial
+tg-auto = Administradores de grupos: /auto webp o /auto off
+tg-start = Hola
+tg-help = Cómo usarme

@@ -1,7 +1,8 @@
 //! Languages through the Telegram adapter: the sender's `language_code`
 //! picks the language of every reply to their update (help, errors, the
 //! result's caption, the keyboard and its question, the /forget buttons),
-//! a region falls back to its language and anything else to English.
+//! a region falls back to its language and anything else to English. The
+//! command menu is set in every language.
 
 use super::*;
 
@@ -101,5 +102,39 @@ async fn regions_fall_back_to_their_language_and_unknown_languages_to_english() 
         privacy.text().starts_with("Your image is processed"),
         "{privacy}"
     );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_menu_is_described_in_every_language() {
+    let bot = Running::start(false).await;
+    let calls = bot.fake.calls();
+    let menu = |code: Option<&str>| {
+        let call = calls
+            .iter()
+            .find(|c| c.is("setmycommands") && c.succeeded() && c.str("language_code") == code)
+            .unwrap_or_else(|| panic!("no menu for {code:?}\n{}", bot.fake.dump()));
+        let commands = call.json("commands").unwrap();
+        commands.as_array().unwrap().clone()
+    };
+    assert_eq!(
+        menu(None)[0]["description"],
+        "Convert an image: /convert webp 80 1600"
+    );
+    for (code, help) in [
+        ("de", "Wie du mich benutzt"),
+        ("es", "Cómo usarme"),
+        ("ru", "Как мной пользоваться"),
+    ] {
+        let commands = menu(Some(code));
+        let names: Vec<_> = commands.iter().map(|c| c["command"].clone()).collect();
+        let english: Vec<_> = menu(None).iter().map(|c| c["command"].clone()).collect();
+        assert_eq!(names, english, "the same commands");
+        let last = commands.last().unwrap();
+        assert_eq!(
+            (last["command"].clone(), last["description"].clone()),
+            ("help".into(), help.into())
+        );
+    }
     bot.stop().await;
 }
