@@ -3,8 +3,10 @@
 //! appears here, it goes to the logs with a short reference instead.
 
 mod option;
+mod render;
 
 pub use option::{ALLOWED, OptionError};
+pub use render::catalog;
 
 use crate::size::ByteSize;
 
@@ -319,7 +321,7 @@ mod tests {
 
     /// One of each variant added with #14, with the sentence and code it
     /// must show (the option mistakes' are in `option.rs`).
-    fn every_situation() -> Vec<(UserError, &'static str, &'static str)> {
+    pub(super) fn every_situation() -> Vec<(UserError, &'static str, &'static str)> {
         vec![
             (
                 UserError::CropOutside {

@@ -16,6 +16,7 @@
 //! - [`removal`]: "Delete now" from a chat, for the person who asked only.
 //! - [`replay`]: `Core::run_once`, the same at most once per idempotency key.
 //! - [`error`]: [`UserError`], the one error a user ever sees.
+//! - [`lang`]: the languages users are answered in, and their messages.
 
 pub mod api;
 pub mod bundle;
@@ -25,6 +26,7 @@ pub mod error;
 pub mod gather;
 pub mod history;
 pub mod job;
+pub mod lang;
 pub mod limits;
 pub mod links;
 pub mod options;
@@ -41,6 +43,7 @@ pub use bundle::Bundle;
 pub use convert::{Format, Output, convert, info};
 pub use error::UserError;
 pub use job::{Job, Platform, Reply};
+pub use lang::Lang;
 pub use limits::Limits;
 pub use options::Options;
 pub use size::ByteSize;

@@ -3,35 +3,39 @@
 //! call returns what to send; a failure is logged and becomes a plain
 //! "try again" sentence. The adapters only deliver.
 
+use pixdrop::Lang;
 use pixdrop::history::{History, UserHash};
 
 use crate::{export, texts};
 
-pub const NO_HISTORY: &str = "I keep no history on this server.";
-const UNREACHABLE: &str = "Your history can't be reached right now. Try again in a minute.";
-
 /// `/history` with `word`: `off` pauses recording, `on` resumes it, and
 /// anything else lists the last ten conversions.
-pub async fn history(history: Option<&History>, user: &UserHash, word: Option<&str>) -> String {
+pub async fn history(
+    lang: Lang,
+    history: Option<&History>,
+    user: &UserHash,
+    word: Option<&str>,
+) -> String {
     let Some(history) = history else {
-        return NO_HISTORY.into();
+        return texts::no_history_here(lang);
     };
     let answer = match word {
-        Some("off") => history.pause(user, true).await.map(|()| {
-            "Done: I won't record your conversions. Use /history on to resume.".to_string()
-        }),
+        Some("off") => history
+            .pause(user, true)
+            .await
+            .map(|()| texts::history_paused(lang)),
         Some("on") => history
             .pause(user, false)
             .await
-            .map(|()| "Done: I'll record how your conversions go again.".to_string()),
+            .map(|()| texts::history_resumed(lang)),
         _ => history
             .for_user(user, Some(10))
             .await
-            .map(|records| texts::history(&records)),
+            .map(|records| texts::history(lang, &records)),
     };
     answer.unwrap_or_else(|error| {
         tracing::warn!("history query failed: {error}");
-        UNREACHABLE.into()
+        texts::history_unreachable(lang)
     })
 }
 
@@ -43,33 +47,37 @@ pub struct Export {
 }
 
 /// `/export`: every record as one JSON file, or the sentence saying why not.
-pub async fn export(history: Option<&History>, user: &UserHash) -> Result<Export, String> {
+pub async fn export(
+    lang: Lang,
+    history: Option<&History>,
+    user: &UserHash,
+) -> Result<Export, String> {
     let Some(history) = history else {
-        return Err(NO_HISTORY.into());
+        return Err(texts::no_history_here(lang));
     };
     match history.for_user(user, None).await {
         Ok(records) => Ok(Export {
             bytes: export::bytes(&records),
             file_name: export::FILE_NAME,
-            caption: format!("Your conversion history: {} records.", records.len()),
+            caption: texts::export_caption(lang, records.len()),
         }),
         Err(error) => {
             tracing::warn!("history export failed: {error}");
-            Err(UNREACHABLE.into())
+            Err(texts::history_unreachable(lang))
         }
     }
 }
 
 /// `/forget`, once confirmed: erases every record of `user`.
-pub async fn forget(history: Option<&History>, user: &UserHash) -> String {
+pub async fn forget(lang: Lang, history: Option<&History>, user: &UserHash) -> String {
     let Some(history) = history else {
-        return NO_HISTORY.into();
+        return texts::no_history_here(lang);
     };
     match history.forget(user).await {
-        Ok(erased) => texts::erased(erased),
+        Ok(erased) => texts::erased(lang, erased),
         Err(error) => {
             tracing::warn!("history erase failed: {error}");
-            "I couldn't erase your history right now. Try again in a minute.".into()
+            texts::erase_failed(lang)
         }
     }
 }

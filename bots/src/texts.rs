@@ -6,64 +6,160 @@
 //! chat gives when a command came without what it needs. Problems with a
 //! conversion itself are `UserError`s and say their own sentence. Plain
 //! text, no markup to get wrong.
+//!
+//! Every sentence is a Fluent message in `locales/<lang>/bots.ftl`, said
+//! in the user's [`Lang`]; the files are compiled in, so the binary needs
+//! nothing beside it.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
-use pixdrop::convert::{Format, Info};
+use pixdrop::convert::{Format, Info, Note};
 use pixdrop::history::Record;
-use pixdrop::options::Presets;
-use pixdrop::{ByteSize, Options, Reply};
+use pixdrop::lang::{Arg, Catalog};
+use pixdrop::options::{Preset, Presets};
+use pixdrop::{ByteSize, Lang, Options, Reply};
 
-pub fn help(command_prefix: &str, presets: &Presets) -> String {
-    format!(
-        "Send me an image and I'll convert it.\n\n\
-         {p}convert FORMAT [options] — e.g. {p}convert webp 80 1600\n\
-         {p}compress [size] — smaller file, e.g. {p}compress 500KB\n\
-         {p}resize N — fit the long side to N pixels\n\
-         {p}pdf — make a PDF (send several images together for several pages)\n\
-         {p}info — what the image is\n\
-         {p}formats — what I read and write\n\
-         {p}privacy — what happens to your images\n\
-         {p}history, {p}export, {p}forget — your conversion history\n\n\
-         Options: quality 1-100, a size like 1600 or 1600x1200, rotate=90, flip=h, max=500KB, lossless, bg=white, keep-metadata.\n\
-         Presets: {names} — e.g. {p}convert sticker; {p}formats says what each makes.",
-        p = command_prefix,
-        names = presets.names(),
-    )
+static TEXTS: LazyLock<Catalog> = LazyLock::new(|| {
+    Catalog::new(|lang| {
+        match lang {
+            Lang::En => [
+                include_str!("../../locales/en/bots.ftl"),
+                include_str!("../../locales/en/discord.ftl"),
+                include_str!("../../locales/en/page.ftl"),
+            ],
+            Lang::De => [
+                include_str!("../../locales/de/bots.ftl"),
+                include_str!("../../locales/de/discord.ftl"),
+                include_str!("../../locales/de/page.ftl"),
+            ],
+            Lang::Es => [
+                include_str!("../../locales/es/bots.ftl"),
+                include_str!("../../locales/es/discord.ftl"),
+                include_str!("../../locales/es/page.ftl"),
+            ],
+            Lang::Ru => [
+                include_str!("../../locales/ru/bots.ftl"),
+                include_str!("../../locales/ru/discord.ftl"),
+                include_str!("../../locales/ru/page.ftl"),
+            ],
+        }
+        .to_vec()
+    })
+});
+
+/// The catalog the bots speak from, for checks of its completeness.
+pub fn catalog() -> &'static Catalog {
+    &TEXTS
+}
+
+/// Message `id` in `lang`; the typed functions below are the usual way in.
+pub(crate) fn say(lang: Lang, id: &str, args: &[(&str, Arg<'_>)]) -> String {
+    TEXTS.text(lang, id, args)
+}
+
+/// Messages without arguments, each a function of the language.
+macro_rules! sentences {
+    ($($(#[$doc:meta])* $name:ident = $id:literal;)*) => {
+        $($(#[$doc])* pub fn $name(lang: Lang) -> String {
+            say(lang, $id, &[])
+        })*
+    };
+}
+
+sentences! {
+    /// An album sent without a command (Telegram).
+    album_hint = "album-hint";
+    /// When an answer couldn't be made within the platform's deadline.
+    not_in_time = "not-in-time";
+    /// Above the buttons or select of target formats offered for an image.
+    pick_format = "pick-format";
+    /// The placeholder of a select of target formats.
+    convert_to = "convert-to";
+    /// Where a chat takes the image as a caption or a reply, what to do when
+    /// a command came without one.
+    image_by_caption_or_reply = "image-by-caption-or-reply";
+    /// Refusals of chat media that are not still images.
+    video_sticker = "video-sticker";
+    gif_as_video = "gif-as-video";
+    video = "video";
+    /// `/forget` asks before erasing anything; these are the question, its two
+    /// buttons, and the answer to "no".
+    forget_question = "forget-question";
+    forget_yes = "forget-yes";
+    forget_no = "forget-no";
+    forget_kept = "forget-kept";
+    /// The button under a chat result, usable by the asker alone.
+    delete_now = "delete-now";
+    /// What pressing it answers once the result is deleted.
+    deleted = "deleted";
+    /// `/auto` where it means nothing: a private chat.
+    auto_in_private = "auto-in-private";
+    /// Added to the `/auto` confirmation where the bot can't see posted
+    /// images (Discord without the Message Content intent).
+    auto_blind = "auto-blind";
+    /// Where a chat takes images as attachments, what to say to a message
+    /// that addresses the bot without one.
+    attach_hint = "attach-hint";
+    /// `/history` and `/export` where the server keeps none.
+    no_history_here = "no-history-here";
+    history_unreachable = "history-unreachable";
+    history_paused = "history-paused";
+    history_resumed = "history-resumed";
+    erase_failed = "erase-failed";
+}
+
+/// A delete button's label when a message holds several results.
+pub fn delete_named(lang: Lang, file_name: &str) -> String {
+    say(lang, "delete-named", &[("file", file_name.into())])
+}
+
+/// The commands `help` names, as `command` shows each (`/convert`, or its
+/// name in the user's language where the platform localizes commands).
+const HELP_COMMANDS: [&str; 10] = [
+    "convert", "compress", "resize", "pdf", "info", "formats", "privacy", "history", "export",
+    "forget",
+];
+
+/// `/convert`: how a chat shows a command that has one name everywhere.
+pub fn slash(name: &str) -> String {
+    format!("/{name}")
+}
+
+pub fn help(lang: Lang, command: &dyn Fn(&str) -> String, presets: &Presets) -> String {
+    let mut args: Vec<(&str, Arg<'_>)> = HELP_COMMANDS
+        .iter()
+        .map(|name| (*name, Arg::from(command(name))))
+        .collect();
+    args.push(("presets", presets.names().into()));
+    say(lang, "help", &args)
 }
 
 /// Where an image is processed and who keeps what, the same on every front
 /// end (the chats' /privacy, the web page, README).
-pub fn processing(retention: Duration) -> String {
-    format!(
-        "Your image is processed on our server only, in memory, never written to disk, and deleted at most {} after it arrives. \
-         Telegram and Discord keep what they carry (your upload and the file I send back) under their own rules, not ours. \
-         Nothing you send is used to train AI or for advertising.",
-        held(retention)
+pub fn processing(lang: Lang, retention: Duration) -> String {
+    say(
+        lang,
+        "processing",
+        &[("held", held(lang, retention).into())],
     )
 }
 
-fn held(retention: Duration) -> String {
+fn held(lang: Lang, retention: Duration) -> String {
     if retention >= Duration::from_secs(3600) {
-        return "one hour".to_string();
+        return say(lang, "held-hour", &[]);
     }
-    match retention.as_secs().div_ceil(60) {
-        1 => "a minute (well within one hour)".to_string(),
-        minutes => format!("{minutes} minutes (well within one hour)"),
-    }
+    let minutes = retention.as_secs().div_ceil(60);
+    say(lang, "held-minutes", &[("minutes", minutes.into())])
 }
 
-pub fn privacy(retention: Duration) -> String {
-    format!(
-        "{}\n\
-         I keep a small history of how conversions went (formats, sizes, settings, time) under a salted hash of your user id, \
-         never the images, their names or your messages. See it with /history, stop it with /history off, erase it with /forget.",
-        processing(retention)
-    )
+pub fn privacy(lang: Lang, retention: Duration) -> String {
+    let processing = processing(lang, retention);
+    say(lang, "privacy", &[("processing", processing.into())])
 }
 
 /// The formats read and written, then every preset with what it makes.
-pub fn formats(presets: &Presets) -> String {
+pub fn formats(lang: Lang, presets: &Presets) -> String {
     let list = |pick: fn(&Format) -> bool| {
         Format::ALL
             .iter()
@@ -72,19 +168,35 @@ pub fn formats(presets: &Presets) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let mut text = format!(
-        "I read: {}.\nI write: {}.\n\nPresets (e.g. /convert sticker):",
-        list(|f| f.readable()),
-        list(|f| f.writable())
+    let mut text = say(
+        lang,
+        "formats",
+        &[
+            ("read", list(|f| f.readable()).into()),
+            ("write", list(|f| f.writable()).into()),
+        ],
     );
     for preset in presets.iter() {
-        text.push_str(&format!("\n• {} — {}", preset.name(), preset.description()));
+        let description = preset_description(lang, preset);
+        text.push_str(&format!("\n• {} — {description}", preset.name()));
     }
     text
 }
 
+/// What `preset` makes, in `lang` for the built-in ones; an operator's own
+/// preset is described in the operator's words.
+pub fn preset_description(lang: Lang, preset: &Preset) -> String {
+    let built_in = Presets::built_in()
+        .get(preset.name())
+        .is_some_and(|b| b.description() == preset.description());
+    match built_in {
+        true => say(lang, &format!("preset-{}", preset.name()), &[]),
+        false => preset.description().to_string(),
+    }
+}
+
 /// "WEBP · 1.2 MB → 340 KB · 1600×1200", what was done, and when our copy goes.
-pub fn summary(reply: &Reply) -> String {
+pub fn summary(lang: Lang, reply: &Reply) -> String {
     let mut line = format!(
         "{} · {} → {} · {}×{}",
         reply.format.name().to_uppercase(),
@@ -94,102 +206,86 @@ pub fn summary(reply: &Reply) -> String {
         reply.height
     );
     if reply.frames > 1 {
-        line.push_str(&format!(" · {} frames", reply.frames));
+        line.push_str(&say(lang, "frames", &[("frames", reply.frames.into())]));
     }
     for note in &reply.notes {
-        line.push_str(&format!("\n{note}"));
+        line.push('\n');
+        line.push_str(&noted(lang, note));
     }
-    line.push_str(&format!(
-        "\nOur copy is deleted from memory by {} UTC.",
-        clock(reply.expires_at)
-    ));
+    line.push('\n');
+    let time = clock(reply.expires_at);
+    line.push_str(&say(lang, "deleted-by", &[("time", time.into())]));
     line
+}
+
+/// What the conversion did beyond what was asked, as a summary line.
+fn noted(lang: Lang, note: &Note) -> String {
+    let size = |id, width: &u32, height: &u32| {
+        say(
+            lang,
+            id,
+            &[("width", (*width).into()), ("height", (*height).into())],
+        )
+    };
+    match note {
+        Note::Oriented => say(lang, "note-oriented", &[]),
+        Note::ColourConverted => say(lang, "note-colour-converted", &[]),
+        Note::Resized { width, height } => size("note-resized", width, height),
+        Note::FirstFrameOnly { frames } => say(
+            lang,
+            "note-first-frame-only",
+            &[("frames", (*frames).into())],
+        ),
+        Note::Flattened(pixdrop::color::Rgb([r, g, b])) => {
+            let colour = format!("#{r:02x}{g:02x}{b:02x}");
+            say(lang, "note-flattened", &[("colour", colour.into())])
+        }
+        Note::MetadataRemoved => say(lang, "note-metadata-removed", &[]),
+        Note::QualityLowered { quality } => {
+            let quality = u32::from(*quality);
+            say(lang, "note-quality-lowered", &[("quality", quality.into())])
+        }
+        Note::ShrunkToFit { width, height } => size("note-shrunk-to-fit", width, height),
+    }
 }
 
 /// The summary of a result too big to send on the platform, with the
 /// signed link to download it instead.
-pub fn as_link(reply: &Reply) -> String {
-    format!(
-        "{}\nIt's too big to send here, so download it: {}",
-        summary(reply),
-        reply.link
-    )
+pub fn as_link(lang: Lang, reply: &Reply) -> String {
+    let link = say(lang, "as-link", &[("link", reply.link.as_str().into())]);
+    format!("{}\n{link}", summary(lang, reply))
 }
 
 /// Added under the results when some of a request's images failed.
-pub fn some_failed(failure: &pixdrop::UserError) -> String {
-    format!("Some images weren't converted: {failure}")
+pub fn some_failed(lang: Lang, failure: &pixdrop::UserError) -> String {
+    let failure = failure.in_language(lang);
+    say(lang, "some-failed", &[("failure", failure.into())])
 }
 
-/// A command no handler knows (an old registration, a typo).
-pub fn unknown_command(command_prefix: &str, name: &str, presets: &Presets) -> String {
-    format!(
-        "I don't know {command_prefix}{name}.\n\n{}",
-        help(command_prefix, presets)
+/// A command no handler knows (an old registration, a typo), as `typed`
+/// (`/frobnicate`), then the help.
+pub fn unknown_command(lang: Lang, typed: &str, help: String) -> String {
+    say(
+        lang,
+        "unknown-command",
+        &[("command", typed.into()), ("help", help.into())],
     )
 }
 
-/// An album sent without a command (Telegram).
-pub const ALBUM_HINT: &str =
-    "Got your album. Send it again with /pdf (one PDF) or /convert FORMAT as the caption.";
-
-/// When an answer couldn't be made within the platform's deadline.
-pub const NOT_IN_TIME: &str = "Sorry, I couldn't answer that in time. Please try again.";
-
-/// Above the buttons or select of target formats offered for an image.
-pub const PICK_FORMAT: &str = "Convert to which format?";
-
-/// Where a chat takes the image as a caption or a reply, what to do when
-/// a command came without one.
-pub const IMAGE_BY_CAPTION_OR_REPLY: &str =
-    "Send an image with this command as its caption, or reply to an image with it.";
-
-/// Refusals of chat media that are not still images.
-pub const VIDEO_STICKER: &str =
-    "That sticker is a video, and I only convert images. Send a still or a WebP sticker.";
-pub const GIF_AS_VIDEO: &str = "Telegram turned that GIF into a video, and I only convert images. Send the GIF as a file (📎 → File) instead.";
-pub const VIDEO: &str = "That is a video, and I only convert images.";
-
-/// `/forget` asks before erasing anything; these are the question, its two
-/// buttons, and the answer to "no".
-pub const FORGET_QUESTION: &str = "Erase your whole conversion history? This can't be undone.";
-pub const FORGET_YES: &str = "Yes, erase it";
-pub const FORGET_NO: &str = "No, keep it";
-/// The button under a result, and what its press answers.
-pub const DELETE_NOW: &str = "🗑 Delete now";
-pub const DELETED: &str = "Deleted. The result is gone from my memory and from this chat.";
-
-/// A delete button's label when a message holds several results.
-pub fn delete_named(file_name: &str) -> String {
-    format!("🗑 Delete {file_name}")
+/// `/auto` from someone who isn't an admin of the `place` (`group` on
+/// Telegram, `server` on Discord).
+pub fn auto_admins_only(lang: Lang, place: &str) -> String {
+    say(lang, "auto-admins-only", &[("place", place.into())])
 }
 
-pub const FORGET_KEPT: &str = "Kept. Nothing was erased.";
-
-/// `/auto` where it means nothing: a private chat.
-pub const AUTO_IN_PRIVATE: &str = "/auto is for groups. Here, just send me images.";
-
-/// Added to the `/auto` confirmation where the bot can't see posted
-/// images (Discord without the Message Content intent).
-pub const AUTO_BLIND: &str = " I can only see images here when the bot's operator turns on the Message Content intent; until then, mention me with the image.";
-
-/// Where a chat takes images as attachments, what to say to a message
-/// that addresses the bot without one.
-pub const ATTACH_HINT: &str = "Attach an image (or several) and I'll convert it. Add option words like `webp 80` or `png resize=50%`, or leave them out and pick a format.";
-
-/// `/auto` from someone who isn't an admin of the `place` (group, server).
-pub fn auto_admins_only(place: &str) -> String {
-    format!("Only {place} admins can change auto-convert.")
-}
-
-/// `/auto off` done in the `place` (group, channel).
-pub fn auto_off(place: &str) -> String {
-    format!("Auto-convert is off in this {place}.")
+/// `/auto off` done in the `place` (`group`, `channel`).
+pub fn auto_off(lang: Lang, place: &str) -> String {
+    say(lang, "auto-off", &[("place", place.into())])
 }
 
 /// `/auto` turned on with `options`; `kept` is false when the setting
 /// holds only until the next restart.
-pub fn auto_on(options: &Options, kept: bool) -> String {
+pub fn auto_on(lang: Lang, options: &Options, kept: bool) -> String {
     let words: Vec<String> = options
         .to_words()
         .into_iter()
@@ -198,11 +294,11 @@ pub fn auto_on(options: &Options, kept: bool) -> String {
             None => word,
         })
         .collect();
-    format!(
-        "Auto-convert is on: images posted here are answered as {}.{}",
-        words.join(" "),
-        until_restart(kept)
-    )
+    let mut text = say(lang, "auto-on", &[("words", words.join(" ").into())]);
+    if !kept {
+        text.push_str(&say(lang, "until-restart", &[]));
+    }
+    text
 }
 
 /// `HH:MM` of a unix time, in UTC.
@@ -211,26 +307,32 @@ pub fn clock(unix: u64) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
-pub fn erased(records: u64) -> String {
-    match records {
-        0 => "There was nothing to erase. Your history is empty.".into(),
-        1 => "Erased 1 record. Your history is empty.".into(),
-        n => format!("Erased {n} records. Your history is empty."),
-    }
+pub fn erased(lang: Lang, records: u64) -> String {
+    say(lang, "erased", &[("records", records.into())])
 }
 
-pub fn history(records: &[Record]) -> String {
+/// The caption of `/export`'s file.
+pub fn export_caption(lang: Lang, records: usize) -> String {
+    say(
+        lang,
+        "export-caption",
+        &[("records", (records as u64).into())],
+    )
+}
+
+pub fn history(lang: Lang, records: &[Record]) -> String {
     if records.is_empty() {
-        return "You have no conversions in your history.".into();
+        return say(lang, "history-empty", &[]);
     }
-    let mut text = String::from("Your last conversions:\n");
+    let mut text = say(lang, "history-title", &[]);
+    text.push('\n');
     for record in records {
-        let when = clock(record.at.max(0) as u64);
-        let days_ago = (pixdrop::store::unix_now() as i64 - record.at) / 86_400;
+        let time = clock(record.at.max(0) as u64);
+        let days = ((pixdrop::store::unix_now() as i64 - record.at) / 86_400).max(0) as u64;
         let input = record
             .input_format
             .map_or("?".into(), |f| f.name().to_uppercase());
-        let line = match (record.outcome.as_str(), record.output_format) {
+        let conversion = match (record.outcome.as_str(), record.output_format) {
             ("ok", Some(output)) => format!(
                 "{input} → {} · {} → {}",
                 output.name().to_uppercase(),
@@ -239,14 +341,20 @@ pub fn history(records: &[Record]) -> String {
             ),
             (outcome, _) => format!("{input} · {outcome}"),
         };
-        text.push_str(&format!("• {days_ago}d ago {when} UTC — {line}\n"));
+        let args = [
+            ("days", days.into()),
+            ("time", time.into()),
+            ("conversion", conversion.into()),
+        ];
+        text.push_str(&say(lang, "history-line", &args));
+        text.push('\n');
     }
     text
 }
 
 /// What `/info` says about an image: format, size, bytes, frames, and the
 /// metadata it carries (which conversion removes unless asked to keep it).
-pub fn described(info: &Info) -> String {
+pub fn described(lang: Lang, info: &Info) -> String {
     let mut text = format!(
         "{} · {}×{} · {}",
         info.format.name().to_uppercase(),
@@ -255,123 +363,33 @@ pub fn described(info: &Info) -> String {
         ByteSize(info.bytes)
     );
     if info.frames > 1 {
-        text.push_str(&format!(" · {} frames", info.frames));
-    }
-    let mut metadata = Vec::new();
-    if info.exif_bytes.is_some() {
-        metadata.push("EXIF (camera details, maybe location)");
-    }
-    if info.icc_bytes.is_some() {
-        metadata.push("a colour profile");
-    }
-    if metadata.is_empty() {
-        text.push_str("\nNo metadata.");
-    } else {
-        text.push_str(&format!(
-            "\nCarries {}; I remove it when converting unless you add keep-metadata.",
-            metadata.join(" and ")
+        text.push_str(&say(
+            lang,
+            "frames",
+            &[("frames", u64::from(info.frames).into())],
         ));
+    }
+    let exif = info.exif_bytes.map(|_| say(lang, "metadata-exif", &[]));
+    let icc = info.icc_bytes.map(|_| say(lang, "metadata-icc", &[]));
+    let metadata = match (exif, icc) {
+        (Some(first), Some(second)) => Some(say(
+            lang,
+            "metadata-both",
+            &[("first", first.into()), ("second", second.into())],
+        )),
+        (one, other) => one.or(other),
+    };
+    text.push('\n');
+    match metadata {
+        Some(metadata) => text.push_str(&say(
+            lang,
+            "carries-metadata",
+            &[("metadata", metadata.into())],
+        )),
+        None => text.push_str(&say(lang, "no-metadata", &[])),
     }
     text
 }
 
-/// Added to an `/auto` confirmation when the setting could not be saved.
-fn until_restart(kept: bool) -> &'static str {
-    if kept {
-        ""
-    } else {
-        " (Only until I restart: I couldn't save the setting.)"
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clock_shows_utc_hours_and_minutes() {
-        assert_eq!(clock(0), "00:00");
-        assert_eq!(clock(14 * 3600 + 5 * 60 + 59), "14:05");
-        assert_eq!(clock(86_400 + 61), "00:01");
-    }
-
-    #[test]
-    fn described_names_size_frames_and_what_metadata_conversion_removes() {
-        let mut info = Info {
-            format: Format::Gif,
-            width: 640,
-            height: 480,
-            frames: 12,
-            bytes: 250_000,
-            color: "rgba8".into(),
-            icc_bytes: None,
-            exif_bytes: None,
-            orientation: None,
-        };
-        let plain = described(&info);
-        assert!(
-            plain.starts_with("GIF · 640×480 · 250 KB · 12 frames"),
-            "{plain}"
-        );
-        assert!(plain.ends_with("No metadata."), "{plain}");
-        info.exif_bytes = Some(900);
-        info.icc_bytes = Some(3000);
-        let carrying = described(&info);
-        assert!(
-            carrying.contains("EXIF") && carrying.contains("colour profile"),
-            "{carrying}"
-        );
-        assert!(carrying.contains("keep-metadata"), "{carrying}");
-    }
-
-    #[test]
-    fn privacy_names_the_promise() {
-        let text = privacy(Duration::from_secs(3600));
-        assert!(text.contains("one hour") && text.contains("memory"));
-        assert!(privacy(Duration::from_secs(900)).contains("15 minutes"));
-    }
-
-    #[test]
-    fn privacy_says_where_images_are_processed_and_what_they_are_not_used_for() {
-        let text = privacy(Duration::from_secs(3600));
-        assert!(text.starts_with(&processing(Duration::from_secs(3600))));
-        for promise in [
-            "our server only",
-            "Telegram and Discord keep",
-            "their own rules",
-            "train AI",
-            "advertising",
-        ] {
-            assert!(text.contains(promise), "{promise}: {text}");
-        }
-    }
-
-    #[test]
-    fn help_and_formats_list_every_preset() {
-        let presets = Presets::with_file(
-            "[presets.banner]\nwords = \"webp 1500x500\"\ndescription = \"Profile banner\"\n",
-        )
-        .unwrap();
-        let help = help("/", &presets);
-        assert!(
-            help.contains("sticker, emoji, avatar, thumbnail, web, email, banner"),
-            "{help}"
-        );
-        let formats = formats(&presets);
-        assert!(
-            formats.contains("• sticker — Telegram sticker: WebP"),
-            "{formats}"
-        );
-        assert!(formats.contains("• banner — Profile banner"), "{formats}");
-    }
-
-    #[test]
-    fn auto_on_names_the_format_and_whether_it_was_saved() {
-        let options = Options::parse(["webp", "80"]).unwrap();
-        assert_eq!(
-            auto_on(&options, true),
-            "Auto-convert is on: images posted here are answered as WEBP quality=80."
-        );
-        assert!(auto_on(&options, false).ends_with("couldn't save the setting.)"));
-    }
-}
+mod tests;

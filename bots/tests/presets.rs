@@ -144,7 +144,7 @@ async fn formats_and_the_page_list_every_preset_and_the_page_says_where_images_a
         ),
         "the operator's preset, escaped"
     );
-    let processing = pixdrop_bots::texts::processing(Duration::from_secs(60));
+    let processing = pixdrop_bots::texts::processing(pixdrop::Lang::En, Duration::from_secs(60));
     assert!(page.contains(&processing), "the shared processing text");
     assert!(!page.contains("<!--"), "a placeholder left unfilled");
 }

@@ -226,6 +226,74 @@ async fn mistakes_get_json_errors_with_fitting_statuses() {
     }
 }
 
+/// `Accept-Language` picks the language of an error's message; its code
+/// and status stay the same, and English is what anyone else gets.
+#[tokio::test]
+async fn error_messages_follow_accept_language() {
+    let state = default_state();
+    let asking = |language: Option<&str>| {
+        let request = Request::post("/api/convert?to=png&quality=500");
+        let request = match language {
+            Some(language) => request.header(header::ACCEPT_LANGUAGE, language),
+            None => request,
+        };
+        request.body(Body::from(png())).unwrap()
+    };
+    let english = UserError::from(pixdrop::error::OptionError::QualityOutOfRange {
+        word: "quality=500".into(),
+    })
+    .to_string();
+    for (language, message) in [
+        (
+            Some("ru-RU,ru;q=0.9,en;q=0.8"),
+            "Качество должно быть числом от 1 до 100, а не `quality=500`.",
+        ),
+        (
+            Some("fr, de;q=0.5"),
+            "Die Qualität muss eine Zahl von 1 bis 100 sein, nicht `quality=500`.",
+        ),
+        (Some("pt-BR"), english.as_str()),
+        (None, english.as_str()),
+    ] {
+        let (status, headers, body) = send(&state, asking(language)).await;
+        let answer = json(&body);
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(answer["error"], "quality-out-of-range");
+        assert_eq!(answer["message"], message, "{language:?}");
+        let vary = headers.get(header::VARY).and_then(|v| v.to_str().ok());
+        assert_eq!(vary, Some("accept-language"));
+    }
+}
+
+/// The page in the browser's language: its static strings, the privacy
+/// text and the built-in presets' descriptions.
+#[tokio::test]
+async fn the_page_follows_accept_language() {
+    let state = default_state();
+    let request = Request::get("/")
+        .header(header::ACCEPT_LANGUAGE, "de-DE,de;q=0.9,en;q=0.5")
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, page) = send(&state, request).await;
+    let page = String::from_utf8(page).unwrap();
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers.get(header::VARY).and_then(|v| v.to_str().ok()),
+        Some("accept-language")
+    );
+    for german in [
+        "<html lang=\"de\">",
+        "<strong id=\"picked\">Bilder hierher ziehen</strong>",
+        "Dein Bild wird nur auf unserem Server verarbeitet",
+        "sticker — Telegram-Sticker: WebP",
+    ] {
+        assert!(page.contains(german), "{german}");
+    }
+    let (_, _, english) = send(&state, get("/")).await;
+    let english = String::from_utf8(english).unwrap();
+    assert!(english.contains("<html lang=\"en\">") && english.contains("Drop images here"));
+}
+
 /// A multipart request to `/api/convert` with `body` under boundary `XyZ`.
 fn form(body: &[u8]) -> Request<Body> {
     Request::post("/api/convert?to=png")

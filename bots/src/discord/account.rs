@@ -7,8 +7,11 @@ use serenity::all::{
     ResolvedValue,
 };
 
+use pixdrop::Lang;
+
 use super::Bot;
 use super::interact::{answer, defer, user};
+use super::language;
 use super::respond::Responder;
 use crate::{account, texts};
 
@@ -22,20 +25,22 @@ pub async fn history(bot: &Bot, to: &Responder, command: &CommandInteraction) {
             _ => None,
         });
     let user = user(bot, command.user.id);
-    let text = account::history(bot.core.history(), &user, recording).await;
+    let lang = language::of(&command.locale, command.guild_locale.as_deref());
+    let text = account::history(lang, bot.core.history(), &user, recording).await;
     answer(to, command, &text, true).await;
 }
 
 /// The user's whole history as a JSON file only they see.
 pub async fn export(bot: &Bot, to: &Responder, command: &CommandInteraction) {
+    let lang = language::of(&command.locale, command.guild_locale.as_deref());
     if bot.core.history().is_none() {
-        return answer(to, command, account::NO_HISTORY, true).await;
+        return answer(to, command, &texts::no_history_here(lang), true).await;
     }
     if let Err(error) = defer(to, command, true).await {
         return tracing::warn!("discord defer failed: {error}");
     }
     let user = user(bot, command.user.id);
-    let (edit, files) = match account::export(bot.core.history(), &user).await {
+    let (edit, files) = match account::export(lang, bot.core.history(), &user).await {
         Ok(export) => (
             EditInteractionResponse::new().content(export.caption),
             vec![CreateAttachment::bytes(export.bytes, export.file_name)],
@@ -52,12 +57,13 @@ pub async fn export(bot: &Bot, to: &Responder, command: &CommandInteraction) {
 }
 
 pub async fn forget_prompt(to: &Responder, command: &CommandInteraction) {
+    let lang = language::of(&command.locale, command.guild_locale.as_deref());
     let buttons = CreateActionRow::Buttons(vec![
-        CreateButton::new("forget:yes").label(texts::FORGET_YES),
-        CreateButton::new("forget:no").label(texts::FORGET_NO),
+        CreateButton::new("forget:yes").label(texts::forget_yes(lang)),
+        CreateButton::new("forget:no").label(texts::forget_no(lang)),
     ]);
     let message = CreateInteractionResponseMessage::new()
-        .content(texts::FORGET_QUESTION)
+        .content(texts::forget_question(lang))
         .components(vec![buttons])
         .ephemeral(true);
     let response = CreateInteractionResponse::Message(message);
@@ -66,12 +72,18 @@ pub async fn forget_prompt(to: &Responder, command: &CommandInteraction) {
     }
 }
 
-pub async fn forget(bot: &Bot, to: &Responder, component: &ComponentInteraction, erase: bool) {
+pub async fn forget(
+    bot: &Bot,
+    to: &Responder,
+    component: &ComponentInteraction,
+    erase: bool,
+    lang: Lang,
+) {
     let text = if erase {
         let user = user(bot, component.user.id);
-        account::forget(bot.core.history(), &user).await
+        account::forget(lang, bot.core.history(), &user).await
     } else {
-        texts::FORGET_KEPT.to_string()
+        texts::forget_kept(lang)
     };
     let message = CreateInteractionResponseMessage::new()
         .content(text)

@@ -6,12 +6,14 @@
 
 use std::sync::Arc;
 
+use pixdrop::Lang;
 use serenity::all::{
     CommandInteraction, CreateAttachment, CreateMessage, Http, Message, Permissions,
 };
 
 use super::fetch::Source;
 use super::interact::{answer, convert_all, format_select, request};
+use super::language;
 use super::respond::Responder;
 use super::{Bot, fetch};
 use crate::texts;
@@ -20,6 +22,7 @@ use crate::texts;
 const DEFAULT_UPLOAD_LIMIT: u64 = 10 * 1024 * 1024;
 
 pub async fn auto(bot: &Bot, to: &Responder, command: &CommandInteraction) {
+    let lang = language::of(&command.locale, command.guild_locale.as_deref());
     let allowed = command
         .member
         .as_ref()
@@ -28,23 +31,23 @@ pub async fn auto(bot: &Bot, to: &Responder, command: &CommandInteraction) {
             p.contains(Permissions::ADMINISTRATOR) || p.contains(Permissions::MANAGE_CHANNELS)
         });
     if !allowed {
-        return answer(to, command, &texts::auto_admins_only("server"), true).await;
+        return answer(to, command, &texts::auto_admins_only(lang, "server"), true).await;
     }
     let (words, _) = request(command);
     let off = command.data.options().iter().any(|o| o.name == "off") || words.is_empty();
     let channel = command.channel_id.get().to_string();
     if off {
         bot.auto.set(&channel, None).await;
-        return answer(to, command, &texts::auto_off("channel"), false).await;
+        return answer(to, command, &texts::auto_off(lang, "channel"), false).await;
     }
     let options = match bot.core.options(words.iter().map(String::as_str)) {
         Ok(options) => options,
-        Err(error) => return answer(to, command, &error.to_string(), true).await,
+        Err(error) => return answer(to, command, &error.in_language(lang), true).await,
     };
     let kept = bot.auto.set(&channel, Some(&options)).await;
-    let mut text = texts::auto_on(&options, kept);
+    let mut text = texts::auto_on(lang, &options, kept);
     if !bot.settings.message_content {
-        text.push_str(texts::AUTO_BLIND);
+        text.push_str(&texts::auto_blind(lang));
     }
     answer(to, command, &text, false).await;
 }
@@ -52,7 +55,8 @@ pub async fn auto(bot: &Bot, to: &Responder, command: &CommandInteraction) {
 /// An image posted where the bot should answer: in a channel with
 /// auto-convert on, in a DM, or with a mention of the bot. Option words in
 /// the message (`webp 80`) say what to do; without any, the reply offers a
-/// select of formats.
+/// select of formats. A message carries no locale, so these answers are in
+/// English.
 pub async fn posted(bot: &Bot, http: &Arc<Http>, message: &Message) {
     if message.author.bot {
         return;
@@ -72,7 +76,7 @@ pub async fn posted(bot: &Bot, http: &Arc<Http>, message: &Message) {
         return;
     }
     if sources.is_empty() {
-        let hint = CreateMessage::new().content(texts::ATTACH_HINT);
+        let hint = CreateMessage::new().content(texts::attach_hint(Lang::En));
         return reply(bot, message, hint, &[]).await;
     }
     let words = option_words(&message.content);
@@ -83,8 +87,8 @@ pub async fn posted(bot: &Bot, http: &Arc<Http>, message: &Message) {
         parsed => {
             let lead = parsed.err().map_or(String::new(), |e| format!("{e}\n"));
             let offer = CreateMessage::new()
-                .content(format!("{lead}{}", texts::PICK_FORMAT))
-                .components(vec![format_select(message)]);
+                .content(format!("{lead}{}", texts::pick_format(Lang::En)))
+                .components(vec![format_select(message, Lang::En)]);
             reply(bot, message, offer, &[]).await;
         }
     }
@@ -120,13 +124,16 @@ async fn convert_and_reply(
     let _typing = message.channel_id.start_typing(http);
     let (post, files) = match convert_all(bot, words, sources, message.author.id).await {
         Ok(batch) => {
-            let (files, text) = batch.message(DEFAULT_UPLOAD_LIMIT);
+            let (files, text) = batch.message(DEFAULT_UPLOAD_LIMIT, Lang::En);
             let post = CreateMessage::new()
                 .content(text)
-                .components(batch.buttons(bot));
+                .components(batch.buttons(bot, Lang::En));
             (post, files)
         }
-        Err(error) => (CreateMessage::new().content(error.to_string()), Vec::new()),
+        Err(error) => (
+            CreateMessage::new().content(error.in_language(Lang::En)),
+            Vec::new(),
+        ),
     };
     reply(bot, message, post, &files).await;
 }

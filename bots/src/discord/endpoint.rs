@@ -74,6 +74,7 @@ impl Endpoint {
         if matches!(interaction, Interaction::Ping(_)) {
             return Ok(json!({ "type": PONG }));
         }
+        let lang = super::language::of_interaction(&interaction);
         let (responder, first) = Responder::inline(self.bot.rest.clone());
         let bot = self.bot.clone();
         // Tracked: the edit after this answer must still go out on shutdown.
@@ -87,7 +88,7 @@ impl Endpoint {
             }),
             _ => Ok(json!({
                 "type": 4,
-                "data": { "content": crate::texts::NOT_IN_TIME, "flags": EPHEMERAL },
+                "data": { "content": crate::texts::not_in_time(lang), "flags": EPHEMERAL },
             })),
         }
     }

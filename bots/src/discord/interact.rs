@@ -6,7 +6,7 @@
 
 use pixdrop::history::UserHash;
 use pixdrop::pool::Client;
-use pixdrop::{Format, Job, Platform, Reply, UserError};
+use pixdrop::{Format, Job, Lang, Platform, Reply, UserError};
 use serenity::all::{
     ChannelId, CommandInteraction, CommandType, ComponentInteraction, ComponentInteractionDataKind,
     CreateActionRow, CreateAttachment, CreateInteractionResponse,
@@ -16,12 +16,12 @@ use serenity::all::{
 };
 use tokio::time::Instant;
 
-use super::commands::FORMATS;
+use super::commands::{FORMATS, slash_name};
 use super::fetch::{self, Source};
 use super::reply::files_or_links;
 use super::respond::Responder;
 use super::rest;
-use super::{Bot, account, drop, remove};
+use super::{Bot, account, drop, language, remove};
 use crate::{shortcuts, texts};
 
 pub async fn handle(bot: &Bot, to: &Responder, interaction: Interaction) {
@@ -69,18 +69,36 @@ pub(super) fn request(command: &CommandInteraction) -> (Vec<String>, Option<Sour
 }
 
 async fn slash(bot: &Bot, to: &Responder, command: &CommandInteraction) {
+    let lang = language::of(&command.locale, command.guild_locale.as_deref());
+    let help = || texts::help(lang, &|name| slash_name(lang, name), bot.core.presets());
     match command.data.name.as_str() {
         "convert" | "compress" | "resize" => convert_command(bot, to, command).await,
         "info" => info(bot, to, command).await,
-        "formats" => answer(to, command, &texts::formats(bot.core.presets()), false).await,
-        "help" => answer(to, command, &texts::help("/", bot.core.presets()), false).await,
-        "privacy" => answer(to, command, &texts::privacy(bot.core.retention()), false).await,
+        "formats" => {
+            answer(
+                to,
+                command,
+                &texts::formats(lang, bot.core.presets()),
+                false,
+            )
+            .await
+        }
+        "help" => answer(to, command, &help(), false).await,
+        "privacy" => {
+            answer(
+                to,
+                command,
+                &texts::privacy(lang, bot.core.retention()),
+                false,
+            )
+            .await
+        }
         "history" => account::history(bot, to, command).await,
         "forget" => account::forget_prompt(to, command).await,
         "export" => account::export(bot, to, command).await,
         "auto" => drop::auto(bot, to, command).await,
         name => {
-            let text = texts::unknown_command("/", name, bot.core.presets());
+            let text = texts::unknown_command(lang, &texts::slash(name), help());
             answer(to, command, &text, true).await
         }
     }
@@ -102,6 +120,7 @@ pub(super) async fn defer(
 }
 
 async fn convert_command(bot: &Bot, to: &Responder, command: &CommandInteraction) {
+    let lang = language::of(&command.locale, command.guild_locale.as_deref());
     if let Err(error) = defer(to, command, false).await {
         return tracing::warn!("discord defer failed: {error}");
     }
@@ -114,10 +133,10 @@ async fn convert_command(bot: &Bot, to: &Responder, command: &CommandInteraction
     };
     match result {
         Ok(batch) => {
-            let (files, text) = batch.message(command.attachment_size_limit.into());
+            let (files, text) = batch.message(command.attachment_size_limit.into(), lang);
             let edit = EditInteractionResponse::new()
                 .content(text)
-                .components(batch.buttons(bot));
+                .components(batch.buttons(bot, lang));
             let edited = to
                 .rest
                 .edit_original(command.application_id, &command.token, &edit, &files)
@@ -126,7 +145,7 @@ async fn convert_command(bot: &Bot, to: &Responder, command: &CommandInteraction
                 tracing::warn!("discord result not delivered: {error}");
             }
         }
-        Err(error) => fail_deferred(to, command, &error).await,
+        Err(error) => fail_deferred(to, command, &error.in_language(lang)).await,
     }
 }
 
@@ -140,18 +159,18 @@ pub(super) struct Batch {
 
 impl Batch {
     /// Files that fit under `limit`, and the text: summaries, links for
-    /// what didn't fit, and the reason some images were left out.
-    pub(super) fn message(&self, limit: u64) -> (Vec<CreateAttachment>, String) {
-        let (files, mut text) = files_or_links(&self.replies, limit);
+    /// what didn't fit, and the reason some images were left out, in `lang`.
+    pub(super) fn message(&self, limit: u64, lang: Lang) -> (Vec<CreateAttachment>, String) {
+        let (files, mut text) = files_or_links(&self.replies, limit, lang);
         if let Some(failure) = &self.failure {
-            text.push_str(&format!("\n\n{}", texts::some_failed(failure)));
+            text.push_str(&format!("\n\n{}", texts::some_failed(lang, failure)));
         }
         (files, text)
     }
 
     /// The "Delete now" buttons for the results, usable by the asker alone.
-    pub(super) fn buttons(&self, bot: &Bot) -> Vec<CreateActionRow> {
-        remove::buttons(&bot.core, &self.replies, &self.asker)
+    pub(super) fn buttons(&self, bot: &Bot, lang: Lang) -> Vec<CreateActionRow> {
+        remove::buttons(&bot.core, &self.replies, &self.asker, lang)
     }
 }
 
@@ -216,11 +235,11 @@ pub(super) async fn convert_all(
 }
 
 /// Replaces a deferred answer with an ephemeral sentence only the user sees.
-async fn fail_deferred(to: &Responder, command: &CommandInteraction, error: &UserError) {
+async fn fail_deferred(to: &Responder, command: &CommandInteraction, sentence: &str) {
     let application = command.application_id;
     let _ = to.rest.delete_original(application, &command.token).await;
     let followup = CreateInteractionResponseFollowup::new()
-        .content(error.to_string())
+        .content(sentence)
         .ephemeral(true);
     let sent = to
         .rest
@@ -248,9 +267,10 @@ pub(super) async fn answer(
 }
 
 async fn info(bot: &Bot, to: &Responder, command: &CommandInteraction) {
+    let lang = language::of(&command.locale, command.guild_locale.as_deref());
     let (_, image) = request(command);
     let Some(image) = image else {
-        let missing = UserError::NothingToConvert.to_string();
+        let missing = UserError::NothingToConvert.in_language(lang);
         return answer(to, command, &missing, true).await;
     };
     if let Err(error) = defer(to, command, true).await {
@@ -265,8 +285,8 @@ async fn info(bot: &Bot, to: &Responder, command: &CommandInteraction) {
         Err(error) => Err(error),
     };
     let text = match described {
-        Ok(info) => texts::described(&info),
-        Err(error) => error.to_string(),
+        Ok(info) => texts::described(lang, &info),
+        Err(error) => error.in_language(lang),
     };
     let edit = EditInteractionResponse::new().content(text);
     let edited = to
@@ -280,6 +300,7 @@ async fn info(bot: &Bot, to: &Responder, command: &CommandInteraction) {
 
 /// The context menu: an ephemeral select of formats for the target message.
 async fn offer_formats(to: &Responder, command: &CommandInteraction) {
+    let lang = language::of(&command.locale, command.guild_locale.as_deref());
     let target = command.data.target_id.and_then(|id| {
         command
             .data
@@ -288,12 +309,12 @@ async fn offer_formats(to: &Responder, command: &CommandInteraction) {
             .get(&MessageId::new(id.get()))
     });
     let Some(target) = target.filter(|m| !fetch::sources(m).is_empty()) else {
-        let missing = UserError::NoImageInMessage.to_string();
+        let missing = UserError::NoImageInMessage.in_language(lang);
         return answer(to, command, &missing, true).await;
     };
     let message = CreateInteractionResponseMessage::new()
-        .content(texts::PICK_FORMAT)
-        .components(vec![format_select(target)])
+        .content(texts::pick_format(lang))
+        .components(vec![format_select(target, lang)])
         .ephemeral(true);
     let response = CreateInteractionResponse::Message(message);
     if let Err(error) = to.first(command.id, &command.token, response).await {
@@ -302,7 +323,7 @@ async fn offer_formats(to: &Responder, command: &CommandInteraction) {
 }
 
 /// A select of formats that converts the images in `target` when used.
-pub(super) fn format_select(target: &Message) -> CreateActionRow {
+pub(super) fn format_select(target: &Message, lang: Lang) -> CreateActionRow {
     let options = FORMATS
         .iter()
         .map(|name| CreateSelectMenuOption::new(name.to_uppercase(), *name))
@@ -311,17 +332,18 @@ pub(super) fn format_select(target: &Message) -> CreateActionRow {
         format!("convert:{}:{}", target.channel_id.get(), target.id.get()),
         CreateSelectMenuKind::String { options },
     )
-    .placeholder("Convert to…");
+    .placeholder(texts::convert_to(lang));
     CreateActionRow::SelectMenu(select)
 }
 
 async fn component_pressed(bot: &Bot, to: &Responder, component: &ComponentInteraction) {
+    let lang = language::of(&component.locale, component.guild_locale.as_deref());
     let id = component.data.custom_id.as_str();
     if let Some(tagged) = id.strip_prefix(remove::PREFIX) {
         return remove::press(bot, to, component, tagged).await;
     }
     if id == "forget:yes" || id == "forget:no" {
-        return account::forget(bot, to, component, id == "forget:yes").await;
+        return account::forget(bot, to, component, id == "forget:yes", lang).await;
     }
     let mut parts = id.split(':');
     let (Some("convert"), Some(channel), Some(message)) =
@@ -357,16 +379,16 @@ async fn component_pressed(bot: &Bot, to: &Responder, component: &ComponentInter
         Ok(target) => fetch::sources(&target),
         Err(error) => {
             tracing::warn!("discord target message not readable: {error}");
-            return followup_error(to, component, &UserError::ImagesGone).await;
+            return followup_error(to, component, &UserError::ImagesGone, lang).await;
         }
     };
     let words = std::slice::from_ref(format);
     match convert_all(bot, words, &sources, component.user.id).await {
         Ok(batch) => {
-            let (files, text) = batch.message(component.attachment_size_limit.into());
+            let (files, text) = batch.message(component.attachment_size_limit.into(), lang);
             let followup = CreateInteractionResponseFollowup::new()
                 .content(text)
-                .components(batch.buttons(bot));
+                .components(batch.buttons(bot, lang));
             let sent = to
                 .rest
                 .follow_up(
@@ -380,13 +402,18 @@ async fn component_pressed(bot: &Bot, to: &Responder, component: &ComponentInter
                 tracing::warn!("discord result not delivered: {error}");
             }
         }
-        Err(error) => followup_error(to, component, &error).await,
+        Err(error) => followup_error(to, component, &error, lang).await,
     }
 }
 
-async fn followup_error(to: &Responder, component: &ComponentInteraction, error: &UserError) {
+async fn followup_error(
+    to: &Responder,
+    component: &ComponentInteraction,
+    error: &UserError,
+    lang: Lang,
+) {
     let followup = CreateInteractionResponseFollowup::new()
-        .content(error.to_string())
+        .content(error.in_language(lang))
         .ephemeral(true);
     let sent = to
         .rest

@@ -21,6 +21,7 @@ mod drop;
 mod endpoint;
 mod fetch;
 mod interact;
+mod language;
 mod remove;
 mod reply;
 mod respond;

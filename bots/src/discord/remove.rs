@@ -7,16 +7,16 @@
 
 use pixdrop::history::UserHash;
 use pixdrop::store::FileId;
-use pixdrop::{Core, Reply, UserError};
+use pixdrop::{Core, Lang, Reply, UserError};
 use serenity::all::{
     ActionRowComponent, ButtonKind, ButtonStyle, ComponentInteraction, CreateActionRow,
     CreateButton, CreateInteractionResponse, CreateInteractionResponseMessage, EditAttachments,
     EditInteractionResponse,
 };
 
-use super::Bot;
 use super::interact::user;
 use super::respond::Responder;
+use super::{Bot, language};
 use crate::texts;
 
 /// What a delete button's custom id starts with.
@@ -26,13 +26,18 @@ pub const PREFIX: &str = "del:";
 const ROW: usize = 5;
 
 /// The rows of delete buttons under `replies`, for `asker`.
-pub fn buttons(core: &Core, replies: &[Reply], asker: &UserHash) -> Vec<CreateActionRow> {
+pub fn buttons(
+    core: &Core,
+    replies: &[Reply],
+    asker: &UserHash,
+    lang: Lang,
+) -> Vec<CreateActionRow> {
     let buttons: Vec<CreateButton> = replies
         .iter()
         .map(|reply| {
             let label = match replies.len() {
-                1 => texts::DELETE_NOW.to_string(),
-                _ => texts::delete_named(&reply.file_name()),
+                1 => texts::delete_now(lang),
+                _ => texts::delete_named(lang, &reply.file_name()),
             };
             let custom_id = format!(
                 "{PREFIX}{}:{}",
@@ -53,6 +58,7 @@ pub fn buttons(core: &Core, replies: &[Reply], asker: &UserHash) -> Vec<CreateAc
 /// A press of a delete button, with its custom id after `PREFIX`.
 pub async fn press(bot: &Bot, to: &Responder, component: &ComponentInteraction, tagged: &str) {
     let asker = user(bot, component.user.id);
+    let lang = language::of(&component.locale, component.guild_locale.as_deref());
     let parsed = tagged
         .split_once(':')
         .and_then(|(id, tag)| Some((id.parse::<FileId>().ok()?, tag)));
@@ -64,7 +70,7 @@ pub async fn press(bot: &Bot, to: &Responder, component: &ComponentInteraction, 
         Ok(id) => id,
         Err(error) => {
             let refusal = CreateInteractionResponseMessage::new()
-                .content(error.to_string())
+                .content(error.in_language(lang))
                 .ephemeral(true);
             let response = CreateInteractionResponse::Message(refusal);
             if let Err(failure) = to.first(component.id, &component.token, response).await {
@@ -76,7 +82,7 @@ pub async fn press(bot: &Bot, to: &Responder, component: &ComponentInteraction, 
     let others = other_buttons(component);
     if others.is_empty() {
         let cleared = CreateInteractionResponseMessage::new()
-            .content(texts::DELETED)
+            .content(texts::deleted(lang))
             .components(Vec::new());
         let response = CreateInteractionResponse::UpdateMessage(cleared);
         if let Err(failure) = to.first(component.id, &component.token, response).await {

@@ -13,13 +13,15 @@ use bytes::Bytes;
 use pixdrop::gather::{Album, Decision, Plan, Provided};
 use pixdrop::history::UserHash;
 use pixdrop::pool::Client;
-use pixdrop::{Job, Options, Platform, UserError};
+use pixdrop::{Job, Lang, Options, Platform, UserError};
 use teloxide::prelude::*;
 use teloxide::types::{MediaGroupId, MessageId};
 use tokio::time::Instant;
 
 use super::Context;
-use super::chat::{Ask, Working, ask, client_of, deliver, fail, pace, say, say_to, user_of};
+use super::chat::{
+    Ask, Working, ask, client_of, deliver, fail, lang_of, pace, say, say_to, user_of,
+};
 use super::media;
 use crate::texts;
 
@@ -31,15 +33,15 @@ const COLLECT_MARGIN: Duration = Duration::from_secs(15);
 
 /// Why a part gives no image, as the user is told.
 enum Problem {
-    Refused(&'static str),
+    Refused(fn(Lang) -> String),
     Failed(UserError),
 }
 
 impl Problem {
-    fn sentence(&self) -> String {
+    fn sentence(&self, lang: Lang) -> String {
         match self {
-            Self::Refused(refusal) => (*refusal).to_string(),
-            Self::Failed(error) => error.to_string(),
+            Self::Refused(refusal) => refusal(lang),
+            Self::Failed(error) => error.in_language(lang),
         }
     }
 }
@@ -83,7 +85,7 @@ pub(super) async fn handle(context: &Context, mine: Vec<Message>) {
         .iter()
         .find(|m| m.caption().is_some() && matches!(ask(context, m), Ask::Convert(_)));
     match command {
-        Some(message) => fail(context, message, &error).await,
+        Some(message) => fail(context, message, &error, lang_of(message)).await,
         None => tracing::warn!("telegram: album not gathered: {error}"),
     }
 }
@@ -110,11 +112,12 @@ async fn lead_album(
     lead: &Message,
     all: &[i64],
 ) -> Result<(), UserError> {
+    let lang = lang_of(lead);
     let words = match ask(context, lead) {
         Ask::Convert(words) => words,
         Ask::KeyboardOrQuiet if lead.chat.is_private() => {
             album.decide(Plan::Nothing).await?;
-            say(context, lead, texts::ALBUM_HINT).await;
+            say(context, lead, &texts::album_hint(lang)).await;
             return Ok(());
         }
         _ => return album.decide(Plan::Nothing).await,
@@ -125,9 +128,9 @@ async fn lead_album(
     };
     let user = user_of(context, lead);
     let checked = match context.core.options(words.iter().map(String::as_str)) {
-        Err(error) => Err(error.to_string()),
+        Err(error) => Err(error.in_language(lang)),
         Ok(options) if plan == Plan::Together => {
-            preflight(context, mine, lead).await.map(|()| options)
+            preflight(context, mine, lead, lang).await.map(|()| options)
         }
         Ok(options) => Ok(options),
     };
@@ -151,6 +154,7 @@ async fn lead_album(
         user,
         options,
         received: Instant::now(),
+        lang,
     };
     let mut provided = BTreeMap::new();
     for message in mine {
@@ -196,7 +200,7 @@ async fn lead_album(
         };
         let reply_to = MessageId(part as i32);
         if let Err(error) = pace(context, lead).await {
-            say_to(context, answering.chat, reply_to, &error.to_string()).await;
+            say_to(context, answering.chat, reply_to, &error.in_language(lang)).await;
             continue;
         }
         answering.answer(context, reply_to, vec![input]).await;
@@ -207,15 +211,21 @@ async fn lead_album(
 /// What the lead checks of a PDF album before anyone fetches: its own
 /// parts' refusals and declared sizes, and the sender's pace; the sentence
 /// to say when one fails.
-async fn preflight(context: &Context, mine: &[Message], lead: &Message) -> Result<(), String> {
+async fn preflight(
+    context: &Context,
+    mine: &[Message],
+    lead: &Message,
+    lang: Lang,
+) -> Result<(), String> {
     let limit = context.download_limit();
+    let said = |error: UserError| error.in_language(lang);
     for found in mine.iter().filter_map(media::find) {
         if let Some(refusal) = found.refusal {
-            return Err(refusal.to_string());
+            return Err(refusal(lang));
         }
-        media::check_declared(&found, limit).map_err(|error| error.to_string())?;
+        media::check_declared(&found, limit).map_err(said)?;
     }
-    pace(context, lead).await.map_err(|error| error.to_string())
+    pace(context, lead).await.map_err(said)
 }
 
 /// A holder's side: wait for the plan, then fetch and provide its parts.
@@ -263,11 +273,12 @@ async fn tell(
     problem: &Problem,
 ) -> Result<(), UserError> {
     let chat = message.chat.id;
+    let lang = lang_of(message);
     match decision.plan {
-        Plan::Each => say_to(context, chat, message.id, &problem.sentence()).await,
+        Plan::Each => say_to(context, chat, message.id, &problem.sentence(lang)).await,
         Plan::Together if album.speak_first().await? => {
             let lead = MessageId(decision.lead as i32);
-            say_to(context, chat, lead, &problem.sentence()).await;
+            say_to(context, chat, lead, &problem.sentence(lang)).await;
         }
         Plan::Together | Plan::Nothing => {}
     }
@@ -304,6 +315,8 @@ struct Answering {
     options: Options,
     /// When the album was taken up: the results' retention starts here.
     received: Instant,
+    /// The sender's, for every reply.
+    lang: Lang,
 }
 
 impl Answering {
@@ -323,10 +336,10 @@ impl Answering {
         };
         match context.core.run(job).await {
             Ok(reply) => {
-                let asker = self.user.as_ref();
-                deliver(context, self.chat, Some(reply_to), &reply, asker).await;
+                let (lang, asker) = (self.lang, self.user.as_ref());
+                deliver(context, self.chat, Some(reply_to), &reply, lang, asker).await;
             }
-            Err(error) => say_to(context, self.chat, reply_to, &error.to_string()).await,
+            Err(error) => say_to(context, self.chat, reply_to, &error.in_language(self.lang)).await,
         }
     }
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use pixdrop::history::UserHash;
 use pixdrop::pool::Client;
 use pixdrop::store::FileId as HeldId;
-use pixdrop::{Job, Options, Platform, Reply, UserError};
+use pixdrop::{Job, Lang, Options, Platform, Reply, UserError};
 use teloxide::prelude::*;
 use teloxide::types::{
     CallbackQuery, ChatAction, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageId,
@@ -107,7 +107,20 @@ pub(super) enum Ask {
     Nothing,
 }
 
+/// The language the sender's Telegram app is set to, for every reply to
+/// `message` (English for channel posts, which have no sender).
+pub(super) fn lang_of(message: &Message) -> Lang {
+    Lang::from_tag(
+        message
+            .from
+            .as_ref()
+            .and_then(|u| u.language_code.as_deref()),
+    )
+}
+
 pub(super) fn ask(context: &Context, message: &Message) -> Ask {
+    let lang = lang_of(message);
+    let help = || texts::help(lang, &texts::slash, context.core.presets());
     let text = message.text().or_else(|| message.caption()).unwrap_or("");
     let Some(Command { name, words }) = words::command(text, &context.username) else {
         return match words::mention(text, &context.username) {
@@ -145,15 +158,15 @@ pub(super) fn ask(context: &Context, message: &Message) -> Ask {
             Ask::Convert(words)
         }
         "info" => Ask::Info,
-        "start" | "help" => Ask::Text(texts::help("/", context.core.presets())),
-        "formats" => Ask::Text(texts::formats(context.core.presets())),
-        "privacy" => Ask::Text(texts::privacy(context.core.retention())),
+        "start" | "help" => Ask::Text(help()),
+        "formats" => Ask::Text(texts::formats(lang, context.core.presets())),
+        "privacy" => Ask::Text(texts::privacy(lang, context.core.retention())),
         "history" => Ask::History(words),
         "forget" => Ask::Forget,
         "export" => Ask::Export,
         "auto" => Ask::Auto(words),
         _ if message.chat.is_private() => {
-            Ask::Text(texts::unknown_command("/", &name, context.core.presets()))
+            Ask::Text(texts::unknown_command(lang, &texts::slash(&name), help()))
         }
         _ => Ask::Nothing,
     }
@@ -162,14 +175,17 @@ pub(super) fn ask(context: &Context, message: &Message) -> Ask {
 async fn handle_message(context: &Context, message: &Message) {
     let private = message.chat.is_private();
     let found = media::find(message);
+    let lang = lang_of(message);
+    let help = || texts::help(lang, &texts::slash, context.core.presets());
+    let no_image = || texts::image_by_caption_or_reply(lang);
     match ask(context, message) {
         Ask::Convert(words) => match found {
             Some(media) => convert(context, message, &[media], &words).await,
-            None => say(context, message, texts::IMAGE_BY_CAPTION_OR_REPLY).await,
+            None => say(context, message, &no_image()).await,
         },
         Ask::Info => match found {
             Some(media) => info(context, message, &media).await,
-            None => say(context, message, texts::IMAGE_BY_CAPTION_OR_REPLY).await,
+            None => say(context, message, &no_image()).await,
         },
         Ask::Text(text) => say(context, message, &text).await,
         Ask::History(words) => account::history(context, message, &words).await,
@@ -178,7 +194,7 @@ async fn handle_message(context: &Context, message: &Message) {
         Ask::Auto(words) => account::auto(context, message, &words).await,
         Ask::Keyboard => match found {
             Some(media) => offer_keyboard(context, message, &media).await,
-            None => say(context, message, &texts::help("/", context.core.presets())).await,
+            None => say(context, message, &help()).await,
         },
         Ask::KeyboardOrQuiet => match (found, private) {
             (Some(media), true) => offer_keyboard(context, message, &media).await,
@@ -187,7 +203,7 @@ async fn handle_message(context: &Context, message: &Message) {
                     convert(context, message, &[media], &words).await;
                 }
             }
-            (None, true) => say(context, message, &texts::help("/", context.core.presets())).await,
+            (None, true) => say(context, message, &help()).await,
             (None, false) => {}
         },
         Ask::Nothing => {}
@@ -211,12 +227,13 @@ pub(super) fn user_of(context: &Context, message: &Message) -> Option<UserHash> 
 /// Downloads `items`, runs the job, and replies with the file (or a link).
 async fn convert(context: &Context, message: &Message, items: &[Media], words: &[String]) {
     let received = Instant::now();
+    let lang = lang_of(message);
     let options = match context.core.options(words.iter().map(String::as_str)) {
         Ok(options) => options,
-        Err(error) => return fail(context, message, &error).await,
+        Err(error) => return fail(context, message, &error, lang).await,
     };
     if let Some(refusal) = items.iter().find_map(|m| m.refusal) {
-        return say(context, message, refusal).await;
+        return say(context, message, &refusal(lang)).await;
     }
     let limit = context.download_limit();
     let user = user_of(context, message);
@@ -228,14 +245,14 @@ async fn convert(context: &Context, message: &Message, items: &[Media], words: &
         Err(error) => Err(error),
     };
     if let Err(error) = admitted {
-        return fail(context, message, &error).await;
+        return fail(context, message, &error, lang).await;
     }
     let _working = Working::start(context, message.chat.id);
     let mut inputs = Vec::with_capacity(items.len());
     for item in items {
         match media::download(context, item, limit).await {
             Ok(bytes) => inputs.push(bytes),
-            Err(error) => return fail(context, message, &error).await,
+            Err(error) => return fail(context, message, &error, lang).await,
         }
     }
     let Some(input) = inputs.first().cloned() else {
@@ -254,9 +271,9 @@ async fn convert(context: &Context, message: &Message, items: &[Media], words: &
     match context.core.run(job).await {
         Ok(reply) => {
             let to = Some(message.id);
-            deliver(context, message.chat.id, to, &reply, asker.as_ref()).await;
+            deliver(context, message.chat.id, to, &reply, lang, asker.as_ref()).await;
         }
-        Err(error) => fail(context, message, &error).await,
+        Err(error) => fail(context, message, &error, lang).await,
     }
 }
 
@@ -267,11 +284,12 @@ pub(super) async fn deliver(
     chat: ChatId,
     reply_to: Option<MessageId>,
     reply: &Reply,
+    lang: Lang,
     asker: Option<&UserHash>,
 ) {
-    let keyboard = remove::keyboard(context, reply, asker);
+    let keyboard = remove::keyboard(context, reply, asker, lang);
     let sent = if reply.bytes.len() as u64 > context.settings.upload_limit {
-        let request = context.bot.send_message(chat, texts::as_link(reply));
+        let request = context.bot.send_message(chat, texts::as_link(lang, reply));
         let request = match keyboard {
             Some(keyboard) => request.reply_markup(keyboard),
             None => request,
@@ -288,7 +306,7 @@ pub(super) async fn deliver(
         let request = context
             .bot
             .send_document(chat, file)
-            .caption(texts::summary(reply));
+            .caption(texts::summary(lang, reply));
         let request = match keyboard {
             Some(keyboard) => request.reply_markup(keyboard),
             None => request,
@@ -328,34 +346,36 @@ async fn fetch_paced(
 }
 
 async fn info(context: &Context, message: &Message, media: &Media) {
+    let lang = lang_of(message);
     let (client, bytes) = match fetch_paced(context, message, media).await {
         Ok(fetched) => fetched,
-        Err(error) => return fail(context, message, &error).await,
+        Err(error) => return fail(context, message, &error, lang).await,
     };
     let found = context.core.describe(bytes, client).await;
     match found {
         Ok(info) => {
-            let text = texts::described(&info);
+            let text = texts::described(lang, &info);
             say(context, message, &text).await;
         }
-        Err(error) => fail(context, message, &error).await,
+        Err(error) => fail(context, message, &error, lang).await,
     }
 }
 
 /// Holds the image and offers a keyboard of formats; the button carries a
 /// short id of the held bytes (well under the 64-byte callback limit).
 async fn offer_keyboard(context: &Context, message: &Message, media: &Media) {
+    let lang = lang_of(message);
     if let Some(refusal) = media.refusal {
-        return say(context, message, refusal).await;
+        return say(context, message, &refusal(lang)).await;
     }
     let received = Instant::now();
     let (client, bytes) = match fetch_paced(context, message, media).await {
         Ok(fetched) => fetched,
-        Err(error) => return fail(context, message, &error).await,
+        Err(error) => return fail(context, message, &error, lang).await,
     };
     let id = match context.core.hold(bytes, received, client).await {
         Ok(id) => id,
-        Err(error) => return fail(context, message, &error).await,
+        Err(error) => return fail(context, message, &error, lang).await,
     };
     let buttons = KEYBOARD
         .iter()
@@ -364,7 +384,7 @@ async fn offer_keyboard(context: &Context, message: &Message, media: &Media) {
     let keyboard = InlineKeyboardMarkup::new(buttons.chunks(3).map(<[_]>::to_vec));
     let request = context
         .bot
-        .send_message(message.chat.id, texts::PICK_FORMAT)
+        .send_message(message.chat.id, texts::pick_format(lang))
         .reply_markup(keyboard)
         .reply_parameters(ReplyParameters::new(message.id).allow_sending_without_reply());
     if let Err(error) = retrying(|| request.clone()).await {
@@ -390,11 +410,13 @@ async fn handle_button(context: &Context, query: &CallbackQuery) {
     let user = context
         .core
         .user(Platform::Telegram, &query.from.id.0.to_string());
+    // The one who pressed, not the bot whose message carries the button.
+    let lang = Lang::from_tag(query.from.language_code.as_deref());
     if data == "forget:yes" {
-        return account::forget(context, message, &user).await;
+        return account::forget(context, message, &user, lang).await;
     }
     if data == "forget:no" {
-        return say(context, message, texts::FORGET_KEPT).await;
+        return say(context, message, &texts::forget_kept(lang)).await;
     }
     let mut parts = data.split(':');
     let (Some("c"), Some(id), Some(format)) = (parts.next(), parts.next(), parts.next()) else {
@@ -408,7 +430,7 @@ async fn handle_button(context: &Context, query: &CallbackQuery) {
     };
     let options = match options {
         Ok(options) => options,
-        Err(error) => return fail(context, message, &error).await,
+        Err(error) => return fail(context, message, &error, lang).await,
     };
     let _working = Working::start(context, message.chat.id);
     let client = Client::of(&user);
@@ -417,8 +439,11 @@ async fn handle_button(context: &Context, query: &CallbackQuery) {
         .run_held(id, options, Platform::Telegram, Some(user.clone()), client)
         .await;
     match converted {
-        Ok(reply) => deliver(context, message.chat.id, reply_to, &reply, Some(&user)).await,
-        Err(error) => fail(context, message, &error).await,
+        Ok(reply) => {
+            let chat = message.chat.id;
+            deliver(context, chat, reply_to, &reply, lang, Some(&user)).await;
+        }
+        Err(error) => fail(context, message, &error, lang).await,
     }
 }
 
@@ -444,8 +469,9 @@ impl Drop for Working {
     }
 }
 
-pub(super) async fn fail(context: &Context, message: &Message, error: &UserError) {
-    say(context, message, &error.to_string()).await;
+/// Says `error` under `message`, in `lang`.
+pub(super) async fn fail(context: &Context, message: &Message, error: &UserError, lang: Lang) {
+    say(context, message, &error.in_language(lang)).await;
 }
 
 pub(super) async fn say(context: &Context, message: &Message, text: &str) {

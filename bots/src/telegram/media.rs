@@ -4,7 +4,7 @@
 //! `getFile` and again after it, and the transfer is bounded in size and time.
 
 use bytes::Bytes;
-use pixdrop::UserError;
+use pixdrop::{Lang, UserError};
 use teloxide::prelude::*;
 use teloxide::types::{FileId, Message};
 
@@ -18,7 +18,7 @@ pub struct Media {
     /// As declared by Telegram; `None` when it didn't say.
     pub size: Option<u64>,
     /// Set for things that are not images (videos), with what to tell the user.
-    pub refusal: Option<&'static str>,
+    pub refusal: Option<fn(Lang) -> String>,
 }
 
 /// The image in `message`, else in the message it replies to.
@@ -43,7 +43,9 @@ fn own(message: &Message) -> Option<Media> {
         });
     }
     if let Some(sticker) = message.sticker() {
-        let refusal = sticker.is_video().then_some(texts::VIDEO_STICKER);
+        let refusal = sticker
+            .is_video()
+            .then_some(texts::video_sticker as fn(Lang) -> String);
         return Some(Media {
             file_id: sticker.file.id.clone(),
             size: declared(sticker.file.size),
@@ -58,14 +60,14 @@ fn own(message: &Message) -> Option<Media> {
         return Some(Media {
             file_id: animation.file.id.clone(),
             size: declared(animation.file.size),
-            refusal: (!is_gif).then_some(texts::GIF_AS_VIDEO),
+            refusal: (!is_gif).then_some(texts::gif_as_video as fn(Lang) -> String),
         });
     }
     if message.video().is_some() {
         return Some(Media {
             file_id: message.video().expect("checked").file.id.clone(),
             size: None,
-            refusal: Some(texts::VIDEO),
+            refusal: Some(texts::video),
         });
     }
     None

@@ -24,7 +24,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use pixdrop::Core;
+use pixdrop::{Core, Lang};
 use teloxide::prelude::*;
 use teloxide::types::{AllowedUpdate, BotCommand, ChatId, UpdateKind};
 use tokio::sync::mpsc;
@@ -173,9 +173,20 @@ async fn introduce(bot: &Bot, hook: Option<&Webhook>) -> Result<String, String> 
     let me = send::retrying(|| bot.get_me())
         .await
         .map_err(|e| format!("Telegram getMe failed: {e}"))?;
-    send::retrying(|| bot.set_my_commands(commands()))
+    send::retrying(|| bot.set_my_commands(commands(Lang::En)))
         .await
         .map_err(|e| format!("Telegram setMyCommands failed: {e}"))?;
+    // The menu in the other languages is a courtesy: without it users see English.
+    for lang in Lang::ALL.into_iter().filter(|&l| l != Lang::En) {
+        let localized = send::retrying(|| {
+            bot.set_my_commands(commands(lang))
+                .language_code(lang.code())
+        })
+        .await;
+        if let Err(error) = localized {
+            tracing::warn!(lang = lang.code(), "telegram setMyCommands failed: {error}");
+        }
+    }
     match hook {
         Some(hook) => {
             let url: url::Url = hook
@@ -199,24 +210,14 @@ async fn introduce(bot: &Bot, hook: Option<&Webhook>) -> Result<String, String> 
     Ok(me.username.clone().unwrap_or_default())
 }
 
-fn commands() -> Vec<BotCommand> {
+/// The command menu, described in `lang` (`tg-NAME` in `bots.ftl`).
+fn commands(lang: Lang) -> Vec<BotCommand> {
     [
-        ("convert", "Convert an image: /convert webp 80 1600"),
-        ("compress", "Make it smaller: /compress 500KB"),
-        ("resize", "Fit the long side: /resize 1600"),
-        ("pdf", "Make a PDF of an image or an album"),
-        ("info", "What is this image?"),
-        ("formats", "What I read and write"),
-        ("privacy", "What happens to your images"),
-        ("history", "Your last conversions (/history off to stop)"),
-        ("export", "Your history as a JSON file"),
-        ("forget", "Erase your history"),
-        ("auto", "Group admins: /auto webp or /auto off"),
-        ("start", "Hello"),
-        ("help", "How to use me"),
+        "convert", "compress", "resize", "pdf", "info", "formats", "privacy", "history", "export",
+        "forget", "auto", "start", "help",
     ]
     .into_iter()
-    .map(|(name, about)| BotCommand::new(name, about))
+    .map(|name| BotCommand::new(name, crate::texts::say(lang, &format!("tg-{name}"), &[])))
     .collect()
 }
 

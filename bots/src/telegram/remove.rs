@@ -6,7 +6,7 @@
 
 use pixdrop::history::UserHash;
 use pixdrop::store::FileId;
-use pixdrop::{Platform, Reply, UserError};
+use pixdrop::{Lang, Platform, Reply, UserError};
 use teloxide::prelude::*;
 use teloxide::types::{CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup};
 
@@ -23,6 +23,7 @@ pub fn keyboard(
     context: &Context,
     reply: &Reply,
     asker: Option<&UserHash>,
+    lang: Lang,
 ) -> Option<InlineKeyboardMarkup> {
     let asker = asker?;
     let data = format!(
@@ -31,7 +32,7 @@ pub fn keyboard(
         context.core.deletion_tag(reply.id, asker)
     );
     Some(InlineKeyboardMarkup::new([[
-        InlineKeyboardButton::callback(texts::DELETE_NOW, data),
+        InlineKeyboardButton::callback(texts::delete_now(lang), data),
     ]]))
 }
 
@@ -47,9 +48,10 @@ pub async fn press(context: &Context, query: &CallbackQuery, tagged: &str) {
         },
         None => Err(UserError::NotYours),
     };
+    let lang = Lang::from_tag(query.from.language_code.as_deref());
     let answer = match &deleted {
-        Ok(()) => texts::DELETED.to_string(),
-        Err(error) => error.to_string(),
+        Ok(()) => texts::deleted(lang),
+        Err(error) => error.in_language(lang),
     };
     let answered = retrying(|| {
         context

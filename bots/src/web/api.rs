@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::auth::Caller;
 use super::batch;
-use super::errors::ApiError;
+use super::errors::{self, ApiError};
 use super::openapi;
 
 /// The header a client names a conversion with, so a retry never converts twice.
@@ -56,7 +56,8 @@ pub async fn convert(
     };
     let key = idempotency_key(&headers);
     if jobs.len() > 1 {
-        return batch::answer(&state, client, &caller, key, jobs, wants_bytes).await;
+        let lang = errors::lang_of(&headers);
+        return batch::answer(&state, client, &caller, key, jobs, wants_bytes, lang).await;
     }
     let Some(job) = jobs.into_iter().next() else {
         return ApiError(UserError::NoFileInForm).into_response();

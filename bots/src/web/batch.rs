@@ -4,12 +4,13 @@
 //! that image's entry, not the batch's. The answer lists every entry and
 //! offers one ZIP of the results (`Core::bundle`), or is that ZIP itself
 //! when the caller asked for bytes. Under an `Idempotency-Key`, part `n`
-//! runs once under `KEY/n`.
+//! runs once under `KEY/n`. A failed entry's message is in the request's
+//! `Accept-Language` language, like a refusal's.
 
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use pixdrop::pool::Client;
-use pixdrop::{Job, Reply, UserError};
+use pixdrop::{Job, Lang, Reply, UserError};
 use serde_json::{Value, json};
 
 use super::AppState;
@@ -24,6 +25,7 @@ pub async fn answer(
     key: Option<&str>,
     jobs: Vec<Job>,
     wants_bytes: bool,
+    lang: Lang,
 ) -> Response {
     let mut outcomes = Vec::with_capacity(jobs.len());
     for (n, job) in jobs.into_iter().enumerate() {
@@ -55,7 +57,7 @@ pub async fn answer(
         .iter()
         .map(|outcome| match outcome {
             Ok(reply) => reply_json(reply),
-            Err(error) => errors::body(error),
+            Err(error) => errors::body(error, lang),
         })
         .collect();
     let zip = match bundle {
@@ -66,7 +68,7 @@ pub async fn answer(
             "bytes": zip.bytes.len(),
             "files": done.len(),
         }),
-        Err(error) => errors::body(&error),
+        Err(error) => errors::body(&error, lang),
     };
     Json(json!({ "results": results, "zip": zip })).into_response()
 }

@@ -1,11 +1,16 @@
 //! How a `UserError` leaves the API: one status per error kind, and a JSON
 //! body `{error: <code>, message: <sentence>}`. The only place that maps
-//! errors to HTTP.
+//! errors to HTTP. The sentence is English unless the request's
+//! `Accept-Language` prefers one of our other languages (`in_language`,
+//! around every route); the code never changes.
 
 use axum::Json;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use pixdrop::UserError;
+use pixdrop::{Lang, UserError};
 use serde_json::json;
 
 pub struct ApiError(pub UserError);
@@ -61,15 +66,24 @@ pub fn status(error: &UserError) -> StatusCode {
 }
 
 /// The JSON an error answers with, alone or as one entry of a batch.
-pub fn body(error: &UserError) -> serde_json::Value {
-    json!({ "error": error.code(), "message": error.to_string() })
+pub fn body(error: &UserError, lang: Lang) -> serde_json::Value {
+    json!({ "error": error.code(), "message": error.in_language(lang) })
+}
+
+/// The language a request's `Accept-Language` prefers among ours.
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .map_or(Lang::En, Lang::from_accept_language)
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = status(&self.0);
-        let body = Json(body(&self.0));
+        let body = Json(body(&self.0, Lang::En));
         let mut response = (status, body).into_response();
+        response.extensions_mut().insert(Said(self.0.clone()));
         let retry_after = self.0.retry_after().or_else(|| {
             (status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::TOO_MANY_REQUESTS)
                 .then_some(30)
@@ -85,4 +99,28 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// The error an error response was made from, kept on the response so
+/// `in_language` can say it again in another language.
+#[derive(Clone)]
+struct Said(UserError);
+
+/// Middleware: an error response's `message` in the language the request's
+/// `Accept-Language` prefers (English when none of ours is wanted), with
+/// `Vary: Accept-Language` so caches keep the languages apart.
+pub async fn in_language(request: Request, next: Next) -> Response {
+    let lang = lang_of(request.headers());
+    let mut response = next.run(request).await;
+    let Some(Said(error)) = response.extensions_mut().remove::<Said>() else {
+        return response;
+    };
+    let headers = response.headers_mut();
+    headers.append(header::VARY, HeaderValue::from_static("accept-language"));
+    if lang != Lang::En {
+        let body = body(&error, lang);
+        headers.remove(header::CONTENT_LENGTH);
+        *response.body_mut() = Body::from(body.to_string());
+    }
+    response
 }

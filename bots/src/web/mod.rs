@@ -18,6 +18,7 @@ mod listen;
 mod manifest;
 mod openapi;
 mod page;
+mod page_text;
 mod proxies;
 mod rate;
 mod telegram_hook;
@@ -74,6 +75,7 @@ pub fn app(state: AppState) -> Router {
         .layer(Extension(openapi::Served::new(&document)))
         .route("/telegram/{secret}", post(telegram_hook::receive))
         .route("/discord/interactions", post(discord_hook::receive))
+        .layer(axum::middleware::from_fn(errors::in_language))
         .with_state(state)
 }
 

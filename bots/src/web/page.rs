@@ -1,49 +1,63 @@
 //! `GET /`: the upload page, one self-contained HTML file compiled into the
-//! binary (no build step, no outside requests). Two places are filled in per
-//! request: the preset list (the operator's presets included) and the
-//! processing text the chats' `/privacy` says too. The page links the web
-//! app manifest (`manifest`), which its CSP allows.
+//! binary (no build step, no outside requests). Filled in per request: the
+//! preset list (the operator's presets included), the processing text the
+//! chats' `/privacy` says too, and the page's own strings in the
+//! `Accept-Language` language (`page_text`). The page links the web app
+//! manifest (`manifest`), which its CSP allows.
 
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::IntoResponse;
+use pixdrop::Lang;
 use pixdrop::options::Presets;
 
 use super::AppState;
 use super::openapi;
+use super::page_text;
 use crate::texts;
 
-const PAGE: &str = include_str!("page.html");
-
 #[utoipa::path(get, path = "/", tag = "page", responses(openapi::PageAnswers))]
-pub async fn index(State(state): State<AppState>) -> impl IntoResponse {
-    let page = PAGE
-        .replace("<!--presets-->", &preset_options(state.core.presets()))
+pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> impl IntoResponse {
+    let lang = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .map_or(Lang::En, Lang::from_accept_language);
+    let page = page_text::in_language(lang)
+        .replace(
+            "<!--presets-->",
+            &preset_options(lang, state.core.presets()),
+        )
         .replace(
             "<!--processing-->",
-            &escape(&texts::processing(state.core.retention())),
+            &escape(&texts::processing(lang, state.core.retention())),
         );
     (
         [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
             (
                 header::CONTENT_SECURITY_POLICY,
-                "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' blob: data:; manifest-src 'self'",
+                HeaderValue::from_static(
+                    "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' blob: data:; manifest-src 'self'",
+                ),
             ),
+            (header::VARY, HeaderValue::from_static("accept-language")),
         ],
         page,
     )
 }
 
 /// One `<option>` a preset, its description as the visible text.
-fn preset_options(presets: &Presets) -> String {
+fn preset_options(lang: Lang, presets: &Presets) -> String {
     presets
         .iter()
         .map(|preset| {
             format!(
                 "<option value=\"{name}\">{name} — {description}</option>",
                 name = escape(preset.name()),
-                description = escape(preset.description()),
+                description = escape(&texts::preset_description(lang, preset)),
             )
         })
         .collect()
@@ -51,7 +65,7 @@ fn preset_options(presets: &Presets) -> String {
 
 /// Text made safe inside HTML elements and quoted attributes: operators
 /// write preset descriptions, and the page must not run what they wrote.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -5,7 +5,7 @@
 //! with which files and bytes, and where it stayed silent. One binary for
 //! all of Discord: `endpoint` (interactions over HTTP), `pacing`, `drain`
 //! (shutdown, 429s and stalls), `refusals` (the adapter's own errors),
-//! `binary` (the released binary from outside), `presets` and
+//! `binary` (the released binary from outside), `presets`, `languages` and
 //! `fake_selftest` (the fake against serenity itself) are its modules.
 
 mod binary;
@@ -14,6 +14,7 @@ mod discord_fake;
 mod drain;
 mod endpoint;
 mod fake_selftest;
+mod languages;
 mod pacing;
 mod posted;
 mod presets;

@@ -92,7 +92,10 @@ async fn only_the_asker_deletes_and_the_message_then_says_so() {
     assert_eq!(response_type(&done), Some(7), "{}", done.summary());
     assert!(!held(&core, id).await, "the result is still held");
     let after = fake.original(&pressed).expect("the updated message");
-    assert_eq!(after["content"], pixdrop_bots::texts::DELETED);
+    assert_eq!(
+        after["content"],
+        pixdrop_bots::texts::deleted(pixdrop::Lang::En)
+    );
     assert_eq!(attachment_count(&after), 0, "{after}");
     assert!(delete_ids(&after).is_empty(), "{after}");
     bot.stop().await;

@@ -6,13 +6,14 @@
 //! `drain` (stopping and stalls), `binary` (the released binary from
 //! outside), `instances` (two binaries as one bot behind a webhook, on a
 //! real Redis), `fake_selftest` (the fake against teloxide itself),
-//! `presets` and `shared_pace` (the pace across instances on Redis) are its
-//! modules.
+//! `presets`, `languages` and `shared_pace` (the pace across instances on
+//! Redis) are its modules.
 
 mod binary;
 mod drain;
 mod fake_selftest;
 mod instances;
+mod languages;
 mod presets;
 #[allow(dead_code)]
 #[path = "../../../tests/support/mod.rs"]

@@ -84,7 +84,7 @@ async fn only_the_asker_can_delete_a_result_and_it_leaves_memory_and_chat() {
     assert!(fake.message(GROUP, sent).is_some());
 
     let done = press(&bot, CHAT, fake.message(GROUP, sent).unwrap(), &data).await;
-    assert_eq!(done, pixdrop_bots::texts::DELETED);
+    assert_eq!(done, pixdrop_bots::texts::deleted(pixdrop::Lang::En));
     assert!(!held(&core, id).await, "the result is still held");
     fake.wait_for(
         |calls| calls.iter().any(|c| c.is("deletemessage") && c.succeeded()),

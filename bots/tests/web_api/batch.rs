@@ -1,7 +1,8 @@
 //! Batches: several `file` parts in one `POST /api/convert` answer
 //! `{results, zip}` in part order, one failed image is that image's entry,
 //! and the ZIP (read back by Python's `zipfile`, not by our own code) holds
-//! exactly the results' bytes under their names.
+//! exactly the results' bytes under their names. A failed entry speaks the
+//! request's language, as a refusal does.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -136,13 +137,23 @@ async fn a_damaged_image_is_its_own_entry_and_the_zip_holds_the_rest() {
     let state = state(core(memory()), RateLimit::per_minute(100));
     let mut broken = png_sized(30, 30);
     broken.truncate(60);
-    let files = vec![png_sized(20, 20), broken, png_sized(25, 25)];
-    let (status, answer, _) = send(&state, batch("to=png", &files, &[])).await;
+    let files = vec![png_sized(20, 20), broken.clone(), png_sized(25, 25)];
+    let german = [("accept-language", "de-DE,de;q=0.9")];
+    let (status, answer, _) = send(&state, batch("to=png", &files, &german)).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     let results = answer["results"].as_array().unwrap();
     assert_eq!(results[0]["width"], 20);
     assert_eq!(results[1]["error"], "corrupt");
-    assert!(results[1]["message"].as_str().unwrap().ends_with('.'));
+    let (_, alone, _) = send(&state, batch("to=png", &[broken], &german)).await;
+    assert_eq!(alone["error"], "corrupt");
+    assert_eq!(
+        results[1]["message"], alone["message"],
+        "the entry's sentence is German too"
+    );
+    assert!(
+        alone["message"].as_str().unwrap().contains("beschädigt"),
+        "{alone}"
+    );
     assert_eq!(results[2]["width"], 25);
     let (_, _, archive) = get_bytes(&state, answer["zip"]["url"].as_str().unwrap()).await;
     let names: Vec<_> = unzip(&archive).into_iter().map(|(name, _)| name).collect();
