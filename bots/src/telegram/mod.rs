@@ -12,6 +12,7 @@
 
 mod account;
 mod album;
+mod answer;
 mod chat;
 mod media;
 mod offset;
