@@ -33,7 +33,7 @@ pub struct Bundle {
 impl Bundle {
     /// `pixdrop-<id8>.zip`, like a result's name: nothing of the inputs.
     pub fn file_name(&self) -> String {
-        format!("pixdrop-{}.zip", self.id.short())
+        self.id.file_name("zip")
     }
 }
 

@@ -86,7 +86,7 @@ impl Reply {
     /// `pixdrop-<id8>.<ext>`: the name results are delivered under; it says
     /// nothing about the file the user sent.
     pub fn file_name(&self) -> String {
-        format!("pixdrop-{}.{}", self.id.short(), self.format.extension())
+        self.id.file_name(self.format.extension())
     }
 }
 

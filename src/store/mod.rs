@@ -53,6 +53,12 @@ impl FileId {
     pub fn short(&self) -> String {
         self.to_string()[..8].to_string()
     }
+
+    /// `pixdrop-<id8>.<extension>`: the name a held file is delivered
+    /// under; it says nothing about the file the user sent.
+    pub fn file_name(&self, extension: &str) -> String {
+        format!("pixdrop-{}.{extension}", self.short())
+    }
 }
 
 impl fmt::Display for FileId {

@@ -61,7 +61,7 @@ pub async fn download(
     };
     match state.core.open_link(id, exp, &sig).await {
         Ok(held) => {
-            let name = format!("pixdrop-{}.{}", id.short(), held.content.extension());
+            let name = id.file_name(held.content.extension());
             download_response(&held.bytes, held.content.mime(), &name, held.expires_at)
         }
         Err(error) => ApiError(error).into_response(),

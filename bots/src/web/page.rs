@@ -11,17 +11,14 @@ use axum::response::IntoResponse;
 use pixdrop::Lang;
 use pixdrop::options::Presets;
 
-use super::AppState;
 use super::openapi;
 use super::page_text;
+use super::{AppState, errors};
 use crate::texts;
 
 #[utoipa::path(get, path = "/", tag = "page", responses(openapi::PageAnswers))]
 pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> impl IntoResponse {
-    let lang = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|value| value.to_str().ok())
-        .map_or(Lang::En, Lang::from_accept_language);
+    let lang = errors::lang_of(&headers);
     let page = page_text::in_language(lang)
         .replace(
             "<!--presets-->",
