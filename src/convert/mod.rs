@@ -16,6 +16,7 @@ pub mod ops;
 mod orient;
 mod plan;
 mod qoi;
+mod recode;
 mod sniff;
 mod target;
 mod tiff;
@@ -98,6 +99,13 @@ pub fn convert(bytes: &[u8], options: &Options, limits: &Limits) -> Result<Outpu
     let source = readable_format(bytes)?;
     let target = target_format(options, source)?;
     check_plan(bytes, options, limits)?;
+    if source == Format::Jpeg
+        && target == Format::Jpeg
+        && integrity::check(bytes, source).is_ok()
+        && let Some(output) = recode::convert(bytes, options, limits, &deadline)?
+    {
+        return Ok(output);
+    }
     let decoded = decode::decode(bytes, source, limits, &deadline)?;
     deadline.check()?;
     let target = for_frames(target, options, decoded.frames.len() as u32)?;

@@ -47,15 +47,21 @@ fn turned<P: Pixel<Subpixel = u8>>(
 /// How source pixel (x, y) moves: with `swap` the axes trade places (a
 /// quarter turn or a transpose); each `mirror_*` then counts that output
 /// axis from its far end.
-#[derive(Debug, Clone, Copy)]
-struct Layout {
-    swap: bool,
-    mirror_x: bool,
-    mirror_y: bool,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Layout {
+    pub swap: bool,
+    pub mirror_x: bool,
+    pub mirror_y: bool,
 }
 
 impl Layout {
-    fn of(orientation: Orientation) -> Option<Self> {
+    pub const IDENTITY: Self = Self {
+        swap: false,
+        mirror_x: false,
+        mirror_y: false,
+    };
+
+    pub fn of(orientation: Orientation) -> Option<Self> {
         let (swap, mirror_x, mirror_y) = match orientation {
             Orientation::NoTransforms => return None,
             Orientation::Rotate90 => (true, true, false),
@@ -73,8 +79,23 @@ impl Layout {
         })
     }
 
-    fn size(self, w: u32, h: u32) -> (u32, u32) {
+    pub fn size<T>(self, w: T, h: T) -> (T, T) {
         if self.swap { (h, w) } else { (w, h) }
+    }
+
+    /// `self` followed by `next`: a mirror moves to the other axis when
+    /// `next` swaps them.
+    pub fn then(self, next: Self) -> Self {
+        let (mirror_x, mirror_y) = if next.swap {
+            (self.mirror_y, self.mirror_x)
+        } else {
+            (self.mirror_x, self.mirror_y)
+        };
+        Self {
+            swap: self.swap ^ next.swap,
+            mirror_x: mirror_x ^ next.mirror_x,
+            mirror_y: mirror_y ^ next.mirror_y,
+        }
     }
 }
 
@@ -152,6 +173,21 @@ mod tests {
                     expected.as_bytes(),
                     "{orientation:?} {w}x{h}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn a_layout_then_another_moves_pixels_as_both_in_turn() {
+        let layout = |o| Layout::of(o).unwrap_or(Layout::IDENTITY);
+        for first in ALL {
+            for second in ALL {
+                let expected = oriented(oriented(numbered(7, 4), first), second);
+                let DynamicImage::ImageRgb8(source) = numbered(7, 4) else {
+                    unreachable!()
+                };
+                let got = turned(&source, layout(first).then(layout(second)));
+                assert_eq!(got.as_raw(), expected.as_bytes(), "{first:?} {second:?}");
             }
         }
     }

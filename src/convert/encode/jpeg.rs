@@ -1,11 +1,14 @@
-//! JPEG output through jpeg-encoder (AVX2 DCT, optional progressive scans and
-//! optimised Huffman tables), 4:2:0 like every common encoder's default.
+//! JPEG output through jpeg-encoder (AVX2 DCT, optional progressive scans),
+//! 4:2:0 like every common encoder's default. Baseline output is rewritten
+//! with Huffman tables made for the image (`recode::optimise`), which is
+//! faster than the encoder's own optimising mode.
 
 use std::borrow::Cow;
 
 use image::DynamicImage;
 use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
 
+use super::super::recode;
 use super::Settings;
 use crate::UserError;
 
@@ -47,5 +50,8 @@ pub fn encode(image: &DynamicImage, settings: &Settings) -> Result<Vec<u8>, User
     encoder
         .encode(&pixels, w, h, color)
         .map_err(UserError::internal)?;
-    Ok(out)
+    if settings.progressive {
+        return Ok(out);
+    }
+    Ok(recode::optimise(&out).unwrap_or(out))
 }
