@@ -10,6 +10,9 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 
 const [base, dir] = process.argv.slice(2);
+// How long any one step may take: generous, since CI shares two cores
+// between Chromium, the server and other test binaries.
+const PATIENCE = 30000;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: [
@@ -69,7 +72,7 @@ try {
     outline: getComputedStyle(document.activeElement).outlineStyle,
   }));
   const [chooser] = await Promise.all([
-    page.waitForEvent("filechooser", { timeout: 5000 }),
+    page.waitForEvent("filechooser", { timeout: PATIENCE }),
     page.keyboard.press("Enter"),
   ]);
   const chooserMultiple = chooser.isMultiple();
@@ -93,7 +96,7 @@ try {
   await page.selectOption("#format", "webp");
   const seen = await watch(page, [["form", "data-stage"], ["progress", "value"], ["busy", "hidden"]], async () => {
     await page.click("#convert");
-    await page.waitForSelector("#result.shown", { timeout: 20000 });
+    await page.waitForSelector("#result.shown", { timeout: PATIENCE });
   });
   const countdownStart = await page.textContent("#countdown");
   await page.waitForTimeout(1500);
@@ -122,7 +125,7 @@ try {
 
   // "Delete now" on it.
   await page.click("#delete");
-  await page.waitForSelector("#result .deleted:not([hidden])", { timeout: 5000 });
+  await page.waitForSelector("#result .deleted:not([hidden])", { timeout: PATIENCE });
   const deleted = {
     after: (await probe(page, href)).status,
     linkLeft: await page.$eval("#download", (a) => a.hasAttribute("href") && !a.hidden),
@@ -146,7 +149,7 @@ try {
   await page.dispatchEvent("#drop", "drop", { dataTransfer });
   const pickedSeveral = await page.textContent("#picked");
   await page.click("#convert");
-  await page.waitForSelector("#batch.shown", { timeout: 20000 });
+  await page.waitForSelector("#batch.shown", { timeout: PATIENCE });
   const entries = await page.$$eval("#batch-list li", (items) => items.map((li) => ({
     name: li.querySelector(".name").textContent,
     error: li.querySelector(".failed").hidden ? null : li.querySelector(".failed").textContent,
@@ -157,11 +160,11 @@ try {
   const zip = await probe(page, zipHref);
   await page.screenshot({ path: join(dir, "page.png"), fullPage: true });
   await page.click("#batch-list li:first-child .delete");
-  await page.waitForSelector("#batch-list li:first-child .deleted:not([hidden])", { timeout: 5000 });
+  await page.waitForSelector("#batch-list li:first-child .deleted:not([hidden])", { timeout: PATIENCE });
   const entryDeleted = (await probe(page, entries[0].href)).status;
   const otherEntry = (await probe(page, entries[2].href)).status;
   await page.click("#zip-delete");
-  await page.waitForSelector("#zip .deleted:not([hidden])", { timeout: 5000 });
+  await page.waitForSelector("#zip .deleted:not([hidden])", { timeout: PATIENCE });
   const zipDeleted = (await probe(page, zipHref)).status;
 
   // Remembered choices survive a reload; nothing else carries them.
