@@ -79,6 +79,7 @@ async fn burst(users: usize, (width, height): (u32, u32), to: &str) -> Report {
         ),
         outcomes: (0..users).map(|i| answers.outcome(&i)).collect(),
         peak_rss,
+        alone: None,
     }
 }
 

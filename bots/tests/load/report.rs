@@ -2,7 +2,9 @@
 //! `--nocapture`): how many were sent, answered with a result, answered
 //! with a sentence (a refusal such as "busy"), or not answered at all;
 //! conversions per second; p50/p99 latency from send to result; the
-//! child's peak RSS. The sentences are listed under the table, counted, so
+//! child's peak RSS; and, where one request was timed alone first, how
+//! well the burst used the cores (conv/s x time alone / cores, 1.0 being
+//! every core converting all the time at the speed of one lone request). The sentences are listed under the table, counted, so
 //! a failing assertion says what users were told.
 
 use std::collections::BTreeMap;
@@ -25,6 +27,9 @@ pub struct Report {
     pub title: String,
     pub outcomes: Vec<Outcome>,
     pub peak_rss: u64,
+    /// One request sent alone before the burst: its time from send to
+    /// result.
+    pub alone: Option<Duration>,
 }
 
 impl Report {
@@ -73,6 +78,13 @@ impl Report {
         }
     }
 
+    /// Conversions per second against what the cores could do at the pace
+    /// of one request alone.
+    fn scaling(&self, cores: usize) -> Option<f64> {
+        let alone = self.alone?;
+        Some(self.throughput() * alone.as_secs_f64() / cores as f64)
+    }
+
     /// Prints the table (libtest shows it with `--nocapture`, or on failure).
     pub fn print(&self) {
         println!("{self}");
@@ -113,6 +125,15 @@ impl fmt::Display for Report {
             seconds(percentile(&latencies, 0.99)),
             self.peak_rss >> 20,
         )?;
+        if let Some(alone) = self.alone {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            writeln!(
+                f,
+                "one request alone: {:.2} s; scaling {:.2} x (conv/s x time alone / {cores} cores)",
+                alone.as_secs_f64(),
+                self.scaling(cores).unwrap_or_default(),
+            )?;
+        }
         for (text, times) in self.sentences() {
             writeln!(f, "  {times} x {text:?}")?;
         }
@@ -132,5 +153,23 @@ mod tests {
         assert_eq!(percentile(&sorted, 0.99), Some(ms(99)));
         assert_eq!(percentile(&[ms(7)], 0.99), Some(ms(7)));
         assert_eq!(percentile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn scaling_compares_the_burst_with_one_request_alone() {
+        let ms = Duration::from_millis;
+        let mut report = Report {
+            title: String::new(),
+            outcomes: (1..=10).map(|n| Outcome::Result(ms(n * 250))).collect(),
+            peak_rss: 0,
+            alone: None,
+        };
+        assert_eq!(report.scaling(2), None);
+        report.alone = Some(ms(500));
+        let scaling = report.scaling(2).expect("a lone time was measured");
+        assert!(
+            (scaling - 1.0).abs() < 1e-9,
+            "4 conv/s x 0.5 s / 2 cores, got {scaling}"
+        );
     }
 }

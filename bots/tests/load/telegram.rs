@@ -95,6 +95,7 @@ async fn burst(chats: usize, (width, height): (u32, u32), to: &str) -> Report {
         ),
         outcomes,
         peak_rss,
+        alone: None,
     }
 }
 
