@@ -61,6 +61,10 @@ const watch = async (page, targets, run) => {
 
 try {
   const page = await browser.newPage();
+  // Listening before the page loads turns file-chooser interception on in
+  // time; `waitForEvent` beside the key press raced it and missed the
+  // chooser about half the time.
+  const chooserShown = new Promise((resolve) => page.once("filechooser", resolve));
   await page.goto(base + "/");
   const promise = await page.textContent(".promise");
 
@@ -71,9 +75,12 @@ try {
     tag: document.activeElement.tagName,
     outline: getComputedStyle(document.activeElement).outlineStyle,
   }));
-  const [chooser] = await Promise.all([
-    page.waitForEvent("filechooser", { timeout: PATIENCE }),
-    page.keyboard.press("Enter"),
+  await page.keyboard.press("Enter");
+  const chooser = await Promise.race([
+    chooserShown,
+    new Promise((_, reject) => {
+      setTimeout(() => reject(new Error("Enter on the drop zone opened no file chooser")), PATIENCE).unref();
+    }),
   ]);
   const chooserMultiple = chooser.isMultiple();
 
