@@ -191,6 +191,7 @@ fn read_input(path: &Path, limits: &Limits) -> Result<Vec<u8>, CliError> {
             .map_err(|e| CliError::Io(format!("Can't open {}: {}.", path.display(), plain(&e))))?;
         let declared = file.metadata().map(|m| m.len()).unwrap_or(0);
         limits.check_input_bytes(declared)?;
+        bytes.reserve_exact(usize::try_from(declared).unwrap_or(0));
         file.take(cap + 1).read_to_end(&mut bytes)
     };
     result.map_err(|e| CliError::Io(format!("Can't read {}: {}.", path.display(), plain(&e))))?;

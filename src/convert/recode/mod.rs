@@ -36,13 +36,30 @@ pub struct Plane {
     /// Sampling factors: 2×2 for the luma of a colour image, else 1×1.
     pub h: u8,
     pub v: u8,
-    /// The block grid, padded to whole MCUs.
+    /// The block grid as written, padded to whole MCUs.
     pub blocks_w: usize,
     pub blocks_h: usize,
-    /// Row-major blocks, coefficients in zigzag order.
+    /// Row-major blocks as read, coefficients in zigzag order.
     pub blocks: Vec<[i16; 64]>,
+    /// How the blocks as read are placed in the grid as written: turning an
+    /// image moves no block, so it costs no second copy of the plane.
+    pub order: Layout,
     /// Quantisation table in zigzag order.
     pub quant: [u16; 64],
+}
+
+impl Plane {
+    /// Block (`bx`, `by`) of the grid as written.
+    #[inline]
+    pub fn block(&self, bx: usize, by: usize) -> &[i16; 64] {
+        let (sx, sy) = Turn(self.order).source((self.blocks_w, self.blocks_h), bx, by);
+        let stored_w = if self.order.swap {
+            self.blocks_h
+        } else {
+            self.blocks_w
+        };
+        &self.blocks[sy * stored_w + sx]
+    }
 }
 
 /// The JFIF header the pixel path's encoder writes: version 1.2, no units,

@@ -6,6 +6,7 @@
 
 use std::ops::Range;
 
+use super::super::orient::Layout;
 use super::huffman::{Decoder, Spec};
 use super::{Image, Plane};
 
@@ -209,6 +210,7 @@ fn scan(
             blocks_w,
             blocks_h,
             blocks: vec![[0i16; 64]; blocks_w * blocks_h],
+            order: Layout::IDENTITY,
             quant: (*tables.quant.get(component.quant)?)?,
         });
     }

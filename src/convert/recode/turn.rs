@@ -2,7 +2,8 @@
 //! an image moves whole 8×8 blocks and, inside each block, transposes the
 //! coefficients or flips the sign of the odd frequencies along a mirrored
 //! axis; a new quality divides every dequantised coefficient by the new
-//! table. Both happen in one pass that writes the output's block grid.
+//! table. Both happen in one pass over the blocks where they lie; where
+//! each block goes is left to the plane's `order`, read by the writer.
 
 use super::super::orient::Layout;
 use super::block::nonzero;
@@ -43,46 +44,29 @@ impl Turn {
     }
 }
 
-/// Blocks of output rows and columns visited together when blocks move, so
-/// the source rows a tile reads stay within a few pages.
-const TILE: usize = 32;
-
 /// `plane` as `turn` places it, every coefficient requantised from the
 /// plane's table to `target` (zigzag order), rounded to the nearest step.
+/// Each block is rewritten where it lies; the plane's `order` says where
+/// the writer finds it.
 pub fn recode(mut plane: Plane, turn: Turn, target: &[u16; 64]) -> Plane {
-    let moves = turn.0 != Layout::IDENTITY;
-    if !moves && plane.quant == *target {
+    debug_assert_eq!(plane.order, Layout::IDENTITY, "a plane is turned once");
+    if turn.0 == Layout::IDENTITY && plane.quant == *target {
         return plane;
     }
     let map = Map::new(turn, &plane.quant, target);
-    plane.quant = *target;
-    if !moves {
-        for block in &mut plane.blocks {
-            let source = *block;
-            map.apply(&source, block);
-        }
-        return plane;
+    for block in &mut plane.blocks {
+        let source = *block;
+        map.apply(&source, block);
     }
-    let grid = turn.grid(plane.blocks_w, plane.blocks_h);
-    let mut blocks = vec![[0i16; 64]; grid.0 * grid.1];
-    for tile_y in (0..grid.1).step_by(TILE) {
-        for tile_x in (0..grid.0).step_by(TILE) {
-            for by in tile_y..(tile_y + TILE).min(grid.1) {
-                for bx in tile_x..(tile_x + TILE).min(grid.0) {
-                    let (sx, sy) = turn.source(grid, bx, by);
-                    let source = &plane.blocks[sy * plane.blocks_w + sx];
-                    map.apply(source, &mut blocks[by * grid.0 + bx]);
-                }
-            }
-        }
-    }
+    let (blocks_w, blocks_h) = turn.grid(plane.blocks_w, plane.blocks_h);
     let (h, v) = turn.0.size(plane.h, plane.v);
     Plane {
         h,
         v,
-        blocks_w: grid.0,
-        blocks_h: grid.1,
-        blocks,
+        blocks_w,
+        blocks_h,
+        order: turn.0,
+        quant: *target,
         ..plane
     }
 }
@@ -146,6 +130,7 @@ mod tests {
             blocks_w: blocks.len(),
             blocks_h: 1,
             blocks,
+            order: Layout::IDENTITY,
             quant: [quant; 64],
         }
     }
@@ -180,6 +165,28 @@ mod tests {
         });
         let p = recode(plane(vec![block], 1), mirror, &[1; 64]);
         assert_eq!(&p.blocks[0][..3], &[0, -5, 7]);
+    }
+
+    #[test]
+    fn a_quarter_turn_reads_the_blocks_in_their_new_places() {
+        let blocks = (1..=6)
+            .map(|dc| {
+                let mut block = [0i16; 64];
+                block[0] = dc;
+                block
+            })
+            .collect();
+        let source = Plane {
+            blocks_w: 3,
+            blocks_h: 2,
+            ..plane(blocks, 1)
+        };
+        let quarter = Turn(Layout::of(image::metadata::Orientation::Rotate90).expect("a move"));
+        let turned = recode(source, quarter, &[1; 64]);
+        assert_eq!((turned.blocks_w, turned.blocks_h), (2, 3));
+        let dc = |bx, by| turned.block(bx, by)[0];
+        let rows: Vec<[i16; 2]> = (0..3).map(|by| [dc(0, by), dc(1, by)]).collect();
+        assert_eq!(rows, [[4, 1], [5, 2], [6, 3]]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! scan.
 
 use super::Image;
-use super::block::nonzero;
+use super::block::{nonzero, prefetch};
 use super::huffman::{self, Encoder, Spec};
 
 /// The JPEG of `image`, with `segments` (marker byte and payload: APPn,
@@ -111,6 +111,10 @@ impl Sink for Counts {
     }
 }
 
+/// MCUs between a block's prefetch and its use: a turned plane is read
+/// down its columns, a stride the hardware prefetcher does not follow.
+const AHEAD: usize = 4;
+
 /// Visits every block in MCU order.
 fn walk<S: Sink>(image: &Image, sink: &mut S) {
     let side = if image.planes.len() == 1 { 8 } else { 16 };
@@ -121,10 +125,18 @@ fn walk<S: Sink>(image: &Image, sink: &mut S) {
         for mx in 0..mcus_x {
             for (p, plane) in image.planes.iter().enumerate() {
                 let (h, v) = (usize::from(plane.h), usize::from(plane.v));
+                let ahead = mx + AHEAD;
+                if plane.order.swap && ahead < mcus_x {
+                    for by in my * v..(my + 1) * v {
+                        for bx in ahead * h..(ahead + 1) * h {
+                            prefetch(plane.block(bx, by));
+                        }
+                    }
+                }
                 let chroma = p.min(1) * 2;
                 for by in my * v..(my + 1) * v {
                     for bx in mx * h..(mx + 1) * h {
-                        let block = &plane.blocks[by * plane.blocks_w + bx];
+                        let block = plane.block(bx, by);
                         encode_block(sink, block, &mut predictions[p], chroma);
                     }
                 }
