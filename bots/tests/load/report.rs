@@ -4,8 +4,9 @@
 //! conversions per second; p50/p99 latency from send to result; the
 //! child's peak RSS; and, where one request was timed alone first, how
 //! well the burst used the cores (conv/s x time alone / cores, 1.0 being
-//! every core converting all the time at the speed of one lone request). The sentences are listed under the table, counted, so
-//! a failing assertion says what users were told.
+//! every core converting all the time at the speed of one lone request).
+//! The sentences are listed under the table, counted, so a failing
+//! assertion says what users were told.
 
 use std::collections::BTreeMap;
 use std::fmt;

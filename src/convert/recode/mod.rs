@@ -52,12 +52,9 @@ impl Plane {
     /// Block (`bx`, `by`) of the grid as written.
     #[inline]
     pub fn block(&self, bx: usize, by: usize) -> &[i16; 64] {
-        let (sx, sy) = Turn(self.order).source((self.blocks_w, self.blocks_h), bx, by);
-        let stored_w = if self.order.swap {
-            self.blocks_h
-        } else {
-            self.blocks_w
-        };
+        let turn = Turn(self.order);
+        let (sx, sy) = turn.source((self.blocks_w, self.blocks_h), bx, by);
+        let (stored_w, _) = turn.grid(self.blocks_w, self.blocks_h);
         &self.blocks[sy * stored_w + sx]
     }
 }
