@@ -106,7 +106,13 @@ try {
     await page.waitForSelector("#result.shown", { timeout: PATIENCE });
   });
   const countdownStart = await page.textContent("#countdown");
-  await page.waitForTimeout(1500);
+  // The countdown ticks each second; on a loaded machine a tick can come
+  // late, so wait for one (the Rust side still judges whether it came).
+  await page.waitForFunction(
+    (start) => document.getElementById("countdown").textContent !== start,
+    countdownStart,
+    { timeout: PATIENCE },
+  ).catch(() => {});
   const countdownLater = await page.textContent("#countdown");
   const liveAncestors = await page.$eval("#countdown", (node) => {
     const live = [];
